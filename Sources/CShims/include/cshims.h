@@ -1,0 +1,30 @@
+// C helpers for the few system APIs that Swift cannot call directly: variadic functions
+// (curl_easy_setopt, curl_easy_getinfo, prctl) and async-signal-safe signal handling.
+#ifndef NEXUS_CSHIMS_H
+#define NEXUS_CSHIMS_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+// --- libcurl: typed wrappers around the variadic setopt/getinfo ---
+CURLcode nv_curl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode nv_curl_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode nv_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
+typedef size_t (*nv_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+CURLcode nv_curl_setopt_write_callback(CURL *handle, nv_curl_data_callback callback, void *context);
+CURLcode nv_curl_setopt_header_callback(CURL *handle, nv_curl_data_callback callback, void *context);
+long nv_curl_response_code(CURL *handle);
+
+// --- signals: a self-pipe, so that handlers never do more than write one byte ---
+// Installs one handler (with SA_RESTART) for each signal in `signals`. Each delivery writes the
+// signal number as one byte to a non-blocking, close-on-exec pipe whose read end is returned.
+// Returns -1 on failure (errno set).
+int nv_signals_install(const int *signals, int count);
+// Resets the given signals to their default disposition (for a child before exec).
+void nv_signals_reset(const int *signals, int count);
+
+// --- process ---
+// Asks the kernel to send `signal` to this process when its parent dies (Linux PR_SET_PDEATHSIG).
+int nv_set_parent_death_signal(int signal);
+
+#endif

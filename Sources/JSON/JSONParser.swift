@@ -1,0 +1,231 @@
+/// Why a document was refused. The position is a byte offset, for logs and tests only.
+public struct JSONParseError: Error, Equatable, CustomStringConvertible {
+    public enum Reason: Equatable, Sendable {
+        case unexpectedEnd, unexpectedByte(UInt8), invalidUTF8, invalidEscape, invalidNumber,
+             controlCharacterInString, tooDeep, trailingContent
+    }
+    public let reason: Reason
+    public let offset: Int
+    public var description: String { "JSON \(reason) at byte \(offset)" }
+}
+
+/// A strict RFC 8259 parser over bytes: the input must be valid UTF-8, strings may not hold raw
+/// control characters or lone surrogates (PostgreSQL text cannot store them), and nesting is
+/// limited so that a hostile body cannot exhaust the stack.
+public struct JSONParser {
+    public static let defaultMaxDepth = 64
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error(.trailingContent) }
+        return value
+    }
+
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    private let bytes: [UInt8]
+    private let maxDepth: Int
+    private var index = 0
+
+    private init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    private func error(_ reason: JSONParseError.Reason) -> JSONParseError {
+        JSONParseError(reason: reason, offset: index)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    private func peek() throws(JSONParseError) -> UInt8 {
+        guard index < bytes.count else { throw error(.unexpectedEnd) }
+        return bytes[index]
+    }
+
+    private mutating func expect(_ literal: StaticString) throws(JSONParseError) {
+        let text = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for byte in text {
+            guard try peek() == byte else { throw error(.unexpectedByte(bytes[index])) }
+            index += 1
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth < maxDepth else { throw error(.tooDeep) }
+        switch try peek() {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case let byte: throw error(.unexpectedByte(byte))
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if try peek() == UInt8(ascii: "}") { index += 1; return .object(object) }
+        while true {
+            skipWhitespace()
+            guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedByte(bytes[index])) }
+            let key = try parseString()
+            skipWhitespace()
+            try expect(":")
+            skipWhitespace()
+            object[key] = try parseValue(depth: depth + 1)
+            skipWhitespace()
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(object)
+            case let byte: throw error(.unexpectedByte(byte))
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if try peek() == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case let byte: throw error(.unexpectedByte(byte))
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = index
+        var isIntegral = true
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error(.invalidNumber) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isIntegral = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error(.invalidNumber) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isIntegral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error(.invalidNumber) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isIntegral, let integer = Int(text) { return .int(integer) }
+        guard let double = Double(text), double.isFinite else { throw error(.invalidNumber) }
+        return .double(double)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        index += 1  // opening quote
+        var scalars = String.UnicodeScalarView()
+        var runStart = index
+        while true {
+            let byte = try peek()
+            switch byte {
+            case UInt8(ascii: "\""):
+                try appendRun(from: runStart, to: index, into: &scalars)
+                index += 1
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                try appendRun(from: runStart, to: index, into: &scalars)
+                index += 1
+                scalars.append(try parseEscape())
+                runStart = index
+            case 0x00..<0x20:
+                throw error(.controlCharacterInString)
+            default:
+                index += 1
+            }
+        }
+    }
+
+    /// Appends raw bytes of a string, refusing anything that is not well-formed UTF-8.
+    private func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
+        guard start < end else { return }
+        var decoder = UTF8()
+        var iterator = bytes[start..<end].makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): scalars.append(scalar)
+            case .emptyInput: return
+            case .error: throw JSONParseError(reason: .invalidUTF8, offset: start)
+            }
+        }
+    }
+
+    private mutating func parseEscape() throws(JSONParseError) -> Unicode.Scalar {
+        let byte = try peek()
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let high = try parseHex4()
+            if (0xD800...0xDBFF).contains(high) {
+                guard try peek() == UInt8(ascii: "\\") else { throw error(.invalidEscape) }
+                index += 1
+                guard try peek() == UInt8(ascii: "u") else { throw error(.invalidEscape) }
+                index += 1
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error(.invalidEscape) }
+                let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                guard let scalar = Unicode.Scalar(combined) else { throw error(.invalidEscape) }
+                return scalar
+            }
+            guard let scalar = Unicode.Scalar(high) else { throw error(.invalidEscape) }  // lone low surrogate
+            return scalar
+        default:
+            throw error(.invalidEscape)
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = try peek()
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error(.invalidEscape)
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+}
