@@ -38,6 +38,8 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI"]),
     ]
 )
