@@ -1,0 +1,65 @@
+import CCurl
+import CShims
+
+/// A blocking HTTP/1.1 client over one libcurl easy handle.
+///
+/// Each worker process owns one client and reuses it for every upstream call, so libcurl keeps
+/// connections (and TLS sessions) alive between requests. Not thread-safe: one caller at a time.
+public final class HTTPClient {
+    /// Larger bodies fail with `.responseTooLarge` instead of growing the worker without bound.
+    public static let maximumBodyBytes = 8 << 20
+
+    private let handle: UnsafeMutableRawPointer?
+
+    public init() {
+        handle = curl_easy_init()
+    }
+
+    deinit {
+        if let handle { curl_easy_cleanup(handle) }
+    }
+
+    public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        guard let handle else { throw .connectionFailed("libcurl handle unavailable") }
+        // Reset drops the previous request's options but keeps the connection cache.
+        curl_easy_reset(handle)
+        let options = EasyHandleOptions(handle: handle)
+
+        try options.applyDefaults(for: request)
+        try options.applyMethodAndBody(method: request.method, body: request.body)
+        let headerList = try HeaderList(request.headers)
+        defer { headerList.free() }
+        try options.set(CURLOPT_HTTPHEADER, pointer: headerList.pointer)
+
+        let collector = ResponseCollector(maximumBodyBytes: Self.maximumBodyBytes)
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        try options.check(nv_curl_setopt_write_callback(handle, Self.bodyCallback, context), "write callback")
+        try options.check(nv_curl_setopt_header_callback(handle, Self.headerCallback, context), "header callback")
+
+        let code = withExtendedLifetime(collector) { curl_easy_perform(handle) }
+        switch code {
+        case CURLE_OK:
+            return HTTPResponse(status: nv_curl_response_code(handle), headers: collector.headers, body: collector.body)
+        case CURLE_WRITE_ERROR where collector.exceededLimit:
+            throw .responseTooLarge
+        case CURLE_OPERATION_TIMEDOUT:
+            throw .timeout
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            throw .invalidRequest(String(cString: curl_easy_strerror(code)))
+        default:
+            throw .connectionFailed(String(cString: curl_easy_strerror(code)))
+        }
+    }
+
+    private static let bodyCallback: nv_curl_data_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
+        return collector.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    }
+
+    private static let headerCallback: nv_curl_data_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
+        return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    }
+}

@@ -1,0 +1,49 @@
+/// Accumulates what libcurl's write and header callbacks deliver during one `curl_easy_perform`.
+/// A class because libcurl holds it through an opaque pointer for the duration of the call.
+final class ResponseCollector {
+    private let maximumBodyBytes: Int
+    private(set) var body: [UInt8] = []
+    private(set) var headers: [String: String] = [:]
+    /// Set when the body limit stopped the transfer, to tell that apart from a network error.
+    private(set) var exceededLimit = false
+
+    init(maximumBodyBytes: Int) {
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    /// Returns the number of bytes taken; anything else makes libcurl abort with CURLE_WRITE_ERROR.
+    func appendBody(_ chunk: UnsafeRawBufferPointer) -> Int {
+        guard body.count + chunk.count <= maximumBodyBytes else {
+            exceededLimit = true
+            return 0
+        }
+        body.append(contentsOf: chunk)
+        return chunk.count
+    }
+
+    /// libcurl delivers one complete header line per call, status lines included.
+    func appendHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("HTTP/") {
+            // A new status line (after "100 Continue", say) starts a new header block.
+            headers.removeAll()
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = text[..<colon].lowercased()
+            let value = Self.trimmed(text[text.index(after: colon)...])
+            if let existing = headers[name] {
+                headers[name] = existing + ", " + value
+            } else {
+                headers[name] = value
+            }
+        }
+        return line.count
+    }
+
+    private static func trimmed(_ text: Substring) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }),
+              let last = text.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(text[first...last])
+    }
+}
