@@ -1,0 +1,61 @@
+import HTTPClient
+import JSON
+
+extension TailscaleClient {
+    /// One API call with a bearer token: fetches or reuses the token, and on a 401 (token
+    /// expired or revoked) renews it once and tries once more. Returns the parsed 2xx body.
+    func authorizedCall(method: String, path: String, jsonBody: JSONValue? = nil) throws(TailscaleError) -> JSONValue {
+        guard configuration.isConfigured else { throw .notConfigured }
+        let deadline = Deadline(millisecondsFromNow: configuration.deadlineMilliseconds)
+        let operation = "\(method) \(path)"
+        var renewedAfterRefusal = false
+        while true {
+            let token = try accessToken(within: deadline)
+            let response = try exchange(operation, within: deadline) { timeout in
+                var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+                if jsonBody != nil { headers.append(("Content-Type", "application/json")) }
+                return HTTPRequest(
+                    method: method, url: url(path), headers: headers, body: jsonBody?.serializedBytes(),
+                    timeoutMilliseconds: timeout, connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+            }
+            if response.status == 401 && !renewedAfterRefusal {
+                renewedAfterRefusal = true
+                cachedToken = nil
+                log("tailscale: \(operation) answered 401; renewing the access token and retrying once")
+                continue
+            }
+            return try decodeAnswer(response, operation: operation)
+        }
+    }
+
+    private func decodeAnswer(_ response: HTTPResponse, operation: String) throws(TailscaleError) -> JSONValue {
+        switch response.status {
+        case 200...299:
+            return try parseJSON(response.body, operation: operation)
+        case 401:
+            log("tailscale: \(operation) still answered 401 with a fresh access token")
+            throw .unauthorized
+        case 400...499:
+            let message = UpstreamErrorMessage.from(response.body, status: response.status)
+            log("tailscale: \(operation) rejected with HTTP \(response.status): \(message)")
+            throw .rejected(status: response.status, message: message)
+        default:
+            throw failure(operation, "unexpected HTTP \(response.status)")
+        }
+    }
+
+    func parseJSON(_ body: [UInt8], operation: String) throws(TailscaleError) -> JSONValue {
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            log("tailscale: \(operation) answered a body that is not JSON (\(error))")
+            throw .malformedResponse
+        }
+    }
+
+    /// Logs the reason and turns it into the error the gateway answers 502 for.
+    func failure(_ operation: String, _ reason: String) -> TailscaleError {
+        log("tailscale: \(operation) failed: \(reason)")
+        return .unavailable("\(operation): \(reason)")
+    }
+}

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HTTPClient
+import JSON
+
+/// A blocking client for the parts of Tailscale API v2 the gateway uses.
+///
+/// Authenticates with OAuth client credentials, caches the access token, retries transient
+/// failures with back-off, and keeps every call inside `deadlineMilliseconds`. One per worker
+/// process, like the `HTTPClient` it drives; not thread-safe.
+public final class TailscaleClient {
+    let configuration: TailscaleConfiguration
+    let httpClient: HTTPClient
+    let retryPolicy: RetryPolicy
+    /// Wall-clock unix seconds, for HTTP-date `Retry-After` values.
+    let now: () -> Int64
+    /// One line per retry or failure; never given a secret.
+    let log: (String) -> Void
+    var cachedToken: AccessToken?
+
+    /// How many HTTP requests this client sent to the token endpoint.
+    public internal(set) var tokenRequests = 0
+
+    public init(
+        configuration: TailscaleConfiguration, httpClient: HTTPClient = HTTPClient(),
+        now: @escaping () -> Int64 = { Int64(time(nil)) }, log: @escaping (String) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.retryPolicy = RetryPolicy(configuration: configuration)
+        self.now = now
+        self.log = log
+    }
+
+    /// Every node of the tailnet (`GET /api/v2/tailnet/{tailnet}/devices`).
+    public func listDevices() throws(TailscaleError) -> [TailscaleDevice] {
+        let answer = try authorizedCall(method: "GET", path: "/api/v2/tailnet/\(tailnetSegment)/devices")
+        guard let devices = answer["devices"]?.arrayValue else { throw .malformedResponse }
+        var result: [TailscaleDevice] = []
+        result.reserveCapacity(devices.count)
+        for device in devices {
+            guard let object = device.objectValue else { throw .malformedResponse }
+            result.append(try TailscaleDevice(json: object))
+        }
+        return result
+    }
+
+    /// One node by its numeric id or its nodeId (`GET /api/v2/device/{id}`).
+    public func device(id: String) throws(TailscaleError) -> TailscaleDevice {
+        let answer = try authorizedCall(method: "GET", path: "/api/v2/device/\(PercentEncoding.encode(id))")
+        guard let object = answer.objectValue else { throw .malformedResponse }
+        return try TailscaleDevice(json: object)
+    }
+
+    /// Mints an auth key (`POST /api/v2/tailnet/{tailnet}/keys`). The tags must belong to the
+    /// OAuth client, `expirySeconds` may be at most 90 days, `description` at most 50 characters.
+    public func createAuthKey(
+        tags: [String], expirySeconds: Int, description: String,
+        reusable: Bool = false, ephemeral: Bool = false, preauthorized: Bool = true
+    ) throws(TailscaleError) -> TailscaleAuthKey {
+        let create: JSONValue = [
+            "reusable": .bool(reusable), "ephemeral": .bool(ephemeral), "preauthorized": .bool(preauthorized),
+            "tags": .array(tags.map(JSONValue.string)),
+        ]
+        let body: JSONValue = [
+            "capabilities": ["devices": ["create": create]],
+            "expirySeconds": .int(expirySeconds),
+            "description": .string(description),
+        ]
+        let answer = try authorizedCall(
+            method: "POST", path: "/api/v2/tailnet/\(tailnetSegment)/keys", jsonBody: body)
+        return try TailscaleAuthKey(json: answer)
+    }
+
+    private var tailnetSegment: String { PercentEncoding.encode(configuration.tailnet) }
+
+    /// The base URL without a trailing slash, followed by `path`.
+    func url(_ path: String) -> String {
+        var base = configuration.baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+}

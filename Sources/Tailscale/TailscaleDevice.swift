@@ -1,0 +1,63 @@
+import JSON
+
+/// One node of the tailnet, as the API describes it.
+public struct TailscaleDevice: Sendable {
+    /// Legacy numeric id; `nodeId` is the newer stable id. Both work in API paths.
+    public let id: String
+    public let nodeId: String?
+    /// The MagicDNS name, e.g. "pangolin.tailfe8c.ts.net".
+    public let name: String?
+    public let hostname: String
+    public let addresses: [String]
+    public let os: String?
+    public let tags: [String]
+    public let authorized: Bool?
+    public let connectedToControl: Bool?
+    /// RFC 3339 as received; the API omits it while the node is connected.
+    public let lastSeen: String?
+    public let created: String?
+    /// The whole object as the API sent it, for answers that pass it through.
+    public let raw: JSONObject
+
+    /// Reads a device object; `id` and `hostname` are required, the rest is optional.
+    public init(json: JSONObject) throws(TailscaleError) {
+        guard let id = json["id"]?.stringValue, !id.isEmpty,
+              let hostname = json["hostname"]?.stringValue
+        else { throw .malformedResponse }
+        self.id = id
+        self.hostname = hostname
+        nodeId = json["nodeId"]?.stringValue
+        name = json["name"]?.stringValue
+        addresses = try Self.strings(json["addresses"])
+        os = json["os"]?.stringValue
+        tags = try Self.strings(json["tags"])
+        authorized = json["authorized"]?.boolValue
+        connectedToControl = json["connectedToControl"]?.boolValue
+        lastSeen = json["lastSeen"]?.stringValue
+        created = json["created"]?.stringValue
+        raw = json
+    }
+
+    /// How long after `lastSeen` a node still counts as online when the API does not say.
+    static let lastSeenGraceSeconds: Int64 = 120
+
+    /// `connectedToControl` when the API sends it; otherwise (older servers) `lastSeen` within
+    /// two minutes of `now` (unix seconds).
+    public func isOnline(now: Int64) -> Bool {
+        if let connectedToControl { return connectedToControl }
+        guard let lastSeen, let seen = Timestamp.unixSeconds(rfc3339: lastSeen) else { return false }
+        return abs(now - seen) <= Self.lastSeenGraceSeconds
+    }
+
+    /// An absent list is empty (untagged nodes have no `tags`); anything but strings is malformed.
+    private static func strings(_ value: JSONValue?) throws(TailscaleError) -> [String] {
+        guard let value, !value.isNull else { return [] }
+        guard let elements = value.arrayValue else { throw .malformedResponse }
+        var result: [String] = []
+        for element in elements {
+            guard let string = element.stringValue else { throw .malformedResponse }
+            result.append(string)
+        }
+        return result
+    }
+}

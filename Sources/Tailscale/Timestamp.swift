@@ -1,0 +1,81 @@
+/// The two date formats the API uses, turned into unix seconds without Foundation.
+enum Timestamp {
+    /// "2022-12-01T05:23:30Z", with optional fraction and a `Z` or `±HH:MM` offset.
+    static func unixSeconds(rfc3339 text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20,
+              let year = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-"),
+              let month = number(bytes, 5, 2), bytes[7] == UInt8(ascii: "-"),
+              let day = number(bytes, 8, 2), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(bytes[10]),
+              let hour = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"),
+              let minute = number(bytes, 14, 2), bytes[16] == UInt8(ascii: ":"),
+              let second = number(bytes, 17, 2)
+        else { return nil }
+        var index = 19
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        guard index < bytes.count, let offset = offsetSeconds(bytes[index...]) else { return nil }
+        guard let local = unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        else { return nil }
+        return local - offset
+    }
+
+    /// IMF-fixdate as in `Retry-After`: "Sun, 06 Nov 1994 08:49:37 GMT".
+    static func unixSeconds(httpDate text: String) -> Int64? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT",
+              let day = Int(parts[1]), let year = Int(parts[3]),
+              let month = monthNames.firstIndex(of: String(parts[2])).map({ $0 + 1 })
+        else { return nil }
+        let time = Array(parts[4].utf8)
+        guard time.count == 8, time[2] == UInt8(ascii: ":"), time[5] == UInt8(ascii: ":"),
+              let hour = number(time, 0, 2), let minute = number(time, 3, 2), let second = number(time, 6, 2)
+        else { return nil }
+        return unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Days-from-civil (proleptic Gregorian calendar), after Howard Hinnant's algorithm.
+    static func unixSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+              (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = Int64(era * 146_097 + dayOfEra - 719_468)
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// "Z" is 0; "+01:00" is 3600 (local time ahead of UTC).
+    private static func offsetSeconds(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        let rest = Array(bytes)
+        if rest.count == 1, rest[0] == UInt8(ascii: "Z") || rest[0] == UInt8(ascii: "z") { return 0 }
+        guard rest.count == 6, rest[3] == UInt8(ascii: ":"),
+              let hours = number(rest, 1, 2), let minutes = number(rest, 4, 2)
+        else { return nil }
+        let magnitude = Int64(hours * 3600 + minutes * 60)
+        switch rest[0] {
+        case UInt8(ascii: "+"): return magnitude
+        case UInt8(ascii: "-"): return -magnitude
+        default: return nil
+        }
+    }
+
+    private static func number(_ bytes: [UInt8], _ start: Int, _ length: Int) -> Int? {
+        guard start + length <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[start..<start + length] {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
