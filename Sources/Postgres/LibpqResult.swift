@@ -1,0 +1,63 @@
+import CPostgres
+
+/// Turns a libpq `PGresult` into values, always clearing it: no caller has to remember PQclear.
+enum LibpqResult {
+    /// Consumes `result` (which may be nil when libpq could not even build one) from `connection`.
+    static func consume(_ result: OpaquePointer?, from connection: OpaquePointer) throws(PostgresError) -> PostgresResult {
+        guard let result else {
+            throw error(from: nil, connection: connection)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(rows: rows(of: result), affectedRows: affectedRows(of: result))
+        default:
+            throw error(from: result, connection: connection)
+        }
+    }
+
+    /// Classifies a failed result. When the connection itself went bad the SQLSTATE does not
+    /// matter (often there is none): the caller can only try again on a new connection.
+    static func error(from result: OpaquePointer?, connection: OpaquePointer) -> PostgresError {
+        let sqlState = result.flatMap { field(DiagnosticField.sqlState, of: $0) }
+        let constraint = result.flatMap { field(DiagnosticField.constraintName, of: $0) }
+        let rawMessage = result.map { String(cString: PQresultErrorMessage($0)) } ?? ""
+        let message = rawMessage.isEmpty ? String(cString: PQerrorMessage(connection)) : rawMessage
+        let kind: PostgresError.Kind = PQstatus(connection) == CONNECTION_OK ? .init(sqlState: sqlState) : .unavailable
+        return PostgresError(kind: kind, sqlState: sqlState, constraint: constraint, message: trimmed(message))
+    }
+
+    static func trimmed(_ message: String) -> String {
+        String(message.reversed().drop { $0.isNewline || $0 == " " }.reversed())
+    }
+
+    private static func rows(of result: OpaquePointer) -> [PostgresRow] {
+        let columnCount = PQnfields(result)
+        var columnIndex: [String: Int] = [:]
+        for column in 0..<columnCount {
+            let name = String(cString: PQfname(result, column))
+            // With duplicate names (`SELECT a.id, b.id`) the first one wins, as in most drivers.
+            if columnIndex[name] == nil { columnIndex[name] = Int(column) }
+        }
+        return (0..<PQntuples(result)).map { row in
+            let values: [String?] = (0..<columnCount).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+            return PostgresRow(columnIndex: columnIndex, values: values)
+        }
+    }
+
+    private static func affectedRows(of result: OpaquePointer) -> Int {
+        Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    private static func field(_ code: Int32, of result: OpaquePointer) -> String? {
+        PQresultErrorField(result, code).map { String(cString: $0) }
+    }
+}
+
+/// The `PG_DIAG_*` codes from postgres_ext.h; they are character macros, which Swift does not import.
+private enum DiagnosticField {
+    static let sqlState = Int32(UInt8(ascii: "C"))
+    static let constraintName = Int32(UInt8(ascii: "n"))
+}

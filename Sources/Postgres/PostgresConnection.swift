@@ -1,0 +1,140 @@
+import CPostgres
+
+/// One libpq connection, used from one thread: blocking calls, text-format parameters,
+/// statements prepared once per connection.
+public final class PostgresConnection {
+    private let conninfo: String
+    private let settings: PostgresConnectionSettings
+    private var handle: OpaquePointer?
+    /// SQL text -> server-side statement name. Statements live as long as the session, so a
+    /// reconnect starts an empty cache.
+    private var preparedStatements: [String: String] = [:]
+    /// Counts statements sent; `Database` compares it around a body to learn whether a lost
+    /// connection failed the body's first statement (then nothing can have been committed).
+    private(set) var statementsSent = 0
+
+    /// Does not connect yet.
+    public init(conninfo: String, settings: PostgresConnectionSettings = PostgresConnectionSettings()) {
+        self.conninfo = conninfo
+        self.settings = settings
+    }
+
+    deinit {
+        close()
+    }
+
+    public var isConnected: Bool {
+        handle.map { PQstatus($0) == CONNECTION_OK } ?? false
+    }
+
+    /// The session's socket, for `poll` when waiting on notifications; -1 when not connected.
+    public var socketDescriptor: Int32 {
+        handle.map { PQsocket($0) } ?? -1
+    }
+
+    /// Opens a new session, closing any previous one.
+    public func connect() throws(PostgresError) {
+        close()
+        let parameters = try settings.connectionParameters(conninfo: conninfo).pairs
+        let keywords = parameters.map { Optional($0.keyword) } + [nil]
+        let values = parameters.map { Optional($0.value) } + [nil]
+        let connection = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in PQconnectdbParams(keywords, values, 0) }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .unavailable, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = LibpqResult.trimmed(String(cString: PQerrorMessage(connection)))
+            PQfinish(connection)
+            throw PostgresError(kind: .unavailable, message: message)
+        }
+        // Notices (e.g. "relation already exists, skipping") would go to stderr by default.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        handle = connection
+    }
+
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+        preparedStatements.removeAll()
+    }
+
+    /// Runs `sql` with `$1...$n` bound as text parameters through a prepared statement,
+    /// prepared once per connection per distinct SQL text.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws(PostgresError) -> PostgresResult {
+        let connection = try liveHandle()
+        statementsSent += 1
+        let statementName = try preparedStatement(for: sql, on: connection)
+        let texts = parameters.map { $0?.postgresText }
+        let result = withCStrings(texts) { values in
+            PQexecPrepared(connection, statementName, Int32(values.count), values, nil, nil, 0)
+        }
+        return try LibpqResult.consume(result, from: connection)
+    }
+
+    /// Simple-protocol execution without parameters: BEGIN/COMMIT, LISTEN, DDL scripts with
+    /// several statements.
+    public func execute(_ sql: String) throws(PostgresError) {
+        _ = try executeReturningTag(sql)
+    }
+
+    /// Runs `body` between BEGIN and COMMIT; any error rolls back and is rethrown.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try execute("BEGIN")
+        let value: T
+        do {
+            value = try body(self)
+        } catch {
+            if isConnected { try? execute("ROLLBACK") }
+            throw error
+        }
+        // COMMIT of a transaction that already failed (the body swallowed the error) answers
+        // with a ROLLBACK tag and no error; a caller must not take that for success.
+        guard try executeReturningTag("COMMIT") == "COMMIT" else {
+            throw PostgresError(kind: .queryFailed, message: "transaction was aborted by an earlier error and rolled back")
+        }
+        return value
+    }
+
+    /// Drains the notifications (LISTEN/NOTIFY) that arrived so far, without blocking.
+    public func notifications() throws(PostgresError) -> [(channel: String, payload: String)] {
+        let connection = try liveHandle()
+        guard PQconsumeInput(connection) == 1 else {
+            throw LibpqResult.error(from: nil, connection: connection)
+        }
+        var received: [(channel: String, payload: String)] = []
+        while let notification = PQnotifies(connection) {
+            received.append((String(cString: notification.pointee.relname), String(cString: notification.pointee.extra)))
+            PQfreemem(notification)
+        }
+        return received
+    }
+
+    private func executeReturningTag(_ sql: String) throws(PostgresError) -> String {
+        let connection = try liveHandle()
+        statementsSent += 1
+        guard let result = PQexec(connection, sql) else {
+            throw LibpqResult.error(from: nil, connection: connection)
+        }
+        let tag = String(cString: PQcmdStatus(result))
+        _ = try LibpqResult.consume(result, from: connection)
+        return tag
+    }
+
+    private func preparedStatement(for sql: String, on connection: OpaquePointer) throws(PostgresError) -> String {
+        if let name = preparedStatements[sql] { return name }
+        let name = "s\(preparedStatements.count + 1)"
+        _ = try LibpqResult.consume(PQprepare(connection, name, sql, 0, nil), from: connection)
+        preparedStatements[sql] = name
+        return name
+    }
+
+    private func liveHandle() throws(PostgresError) -> OpaquePointer {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(kind: .unavailable, message: "not connected to the database")
+        }
+        return handle
+    }
+}
