@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL"]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"]),
-        .target(name: "Supervisor", dependencies: ["CShims"]),
+        .target(name: "Supervisor", dependencies: ["CShims", "JSON"]),
         .target(name: "Postgres", dependencies: ["CPostgres"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"]),
         .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON"]),

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CFastCGI
+
+/// The accept loop of one worker process.
+///
+/// The listen socket is fd 0 (FCGI_LISTENSOCK_FILENO), shared with the other workers and set
+/// non-blocking, so that the loop can `poll` it together with the signal pipe: a stop request
+/// is seen at once while idle, and only between requests while busy (in-flight requests always
+/// finish). When several workers wake for one connection, the losers' `FCGX_Accept_r` returns
+/// EAGAIN and they go back to `poll`.
+public final class FastCGIWorker {
+    public struct Limits: Sendable {
+        public var maxBodyBytes: Int
+        /// Exit after this many requests (0 = never): the supervisor starts a fresh worker.
+        public var maxRequests: Int
+        public init(maxBodyBytes: Int = 64 * 1024, maxRequests: Int = 0) {
+            self.maxBodyBytes = maxBodyBytes
+            self.maxRequests = maxRequests
+        }
+    }
+
+    /// Why `run` returned.
+    public enum Exit: Equatable, Sendable { case stopRequested, recycled, listenSocketFailed(Int32) }
+
+    /// Hooks for the supervisor's bookkeeping (request start and end).
+    public struct Events {
+        public var requestStarted: () -> Void
+        public var requestFinished: () -> Void
+        public init(requestStarted: @escaping () -> Void = {}, requestFinished: @escaping () -> Void = {}) {
+            self.requestStarted = requestStarted
+            self.requestFinished = requestFinished
+        }
+    }
+
+    private let listenDescriptor: Int32
+    private let stopDescriptor: Int32
+    private let limits: Limits
+    private var request = FCGX_Request()
+
+    /// - Parameters:
+    ///   - listenDescriptor: the shared listen socket (0 when spawned by the supervisor).
+    ///   - stopDescriptor: readable when the worker should stop (the signal self-pipe).
+    public init(listenDescriptor: Int32 = 0, stopDescriptor: Int32, limits: Limits) {
+        self.listenDescriptor = listenDescriptor
+        self.stopDescriptor = stopDescriptor
+        self.limits = limits
+        FCGX_Init()
+        FCGX_InitRequest(&request, listenDescriptor, 0)
+        let flags = fcntl(listenDescriptor, F_GETFL)
+        _ = fcntl(listenDescriptor, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    public func run(responder: FastCGIResponder, events: Events = Events()) -> Exit {
+        var served = 0
+        while true {
+            switch waitForConnection() {
+            case .stop: return .stopRequested
+            case .failed(let code): return .listenSocketFailed(code)
+            case .ready: break
+            }
+            let accepted = FCGX_Accept_r(&request)
+            if accepted == -EAGAIN || accepted == -EWOULDBLOCK || accepted == -EINTR { continue }
+            if accepted < 0 {
+                // A broken connection is the peer's problem; a broken listen socket is ours.
+                if accepted == -ECONNABORTED || accepted == -EPROTO { continue }
+                return .listenSocketFailed(-accepted)
+            }
+            events.requestStarted()
+            let incoming = readRequest()
+            write(responder.respond(to: incoming))
+            FCGX_Finish_r(&request)
+            events.requestFinished()
+            served += 1
+            if limits.maxRequests > 0, served >= limits.maxRequests { return .recycled }
+        }
+    }
+
+    private enum Wait { case ready, stop, failed(Int32) }
+
+    private func waitForConnection() -> Wait {
+        var descriptors = [
+            pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: listenDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            let ready = poll(&descriptors, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno)
+            }
+            if descriptors[0].revents != 0 { return .stop }
+            if descriptors[1].revents & Int16(POLLERR | POLLNVAL) != 0 { return .failed(EBADF) }
+            if descriptors[1].revents != 0 { return .ready }
+        }
+    }
+
+    private func readRequest() -> FastCGIRequest {
+        var parameters: [String: String] = [:]
+        if var entry = request.envp {
+            while let pointer = entry.pointee {
+                let pair = String(cString: pointer)
+                if let equals = pair.firstIndex(of: "=") {
+                    parameters[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                }
+                entry += 1
+            }
+        }
+        // Read to EOF even past the limit: libfcgi needs the whole stream consumed.
+        var body: [UInt8] = []
+        var exceeded = false
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, Int32($0.count), request.in) }
+            if count <= 0 { break }
+            if exceeded { continue }
+            if body.count + Int(count) > limits.maxBodyBytes {
+                exceeded = true
+                body = []
+                continue
+            }
+            chunk.withUnsafeBufferPointer { buffer in
+                buffer.prefix(Int(count)).withMemoryRebound(to: UInt8.self) { body.append(contentsOf: $0) }
+            }
+        }
+        return FastCGIRequest(parameters: parameters, body: body, bodyExceededLimit: exceeded)
+    }
+
+    private func write(_ response: FastCGIResponse) {
+        var head = "Status: \(StatusLine.text(for: response.status))\r\n"
+        for (name, value) in response.headers where !value.contains("\r") && !value.contains("\n") {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "\r\n"
+        put(Array(head.utf8))
+        if !response.body.isEmpty { put(response.body) }
+    }
+
+    private func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                _ = FCGX_PutStr($0.baseAddress, Int32($0.count), request.out)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import JSON
+
+struct PoolStatistics {
+    var startedAt = 0.0
+    var spawned = 0
+    var crashes = 0
+    var killedForTimeout = 0
+    var reloads = 0
+    var requestsServed = 0
+}
+
+/// The pool's state, written atomically to a JSON file (PHP-FPM's status page, as a file:
+/// no extra listening port, readable by `nexus-vault status` and by monitoring agents).
+struct PoolStatus {
+    let children: [Child]
+    let generation: Int
+    let statistics: PoolStatistics
+
+    var document: JSONValue {
+        let now = Clock.monotonicSeconds()
+        let rows: [JSONValue] = children.sorted { ($0.slot.spec, $0.slot.index) < ($1.slot.spec, $1.slot.index) }.map { child in
+            let state = child.retiring ? "leaving" : !child.ready ? "starting" : child.busySince == nil ? "idle" : "busy"
+            return [
+                "pid": .int(Int(child.pid)), "role": .string(child.slot.spec), "generation": .int(child.slot.generation),
+                "state": .string(state), "requests": .int(child.requests), "uptime_seconds": .int(Int(now - child.startedAt)),
+                "busy_seconds": child.busySince.map { .double(((now - $0) * 1000).rounded() / 1000) } ?? .null,
+            ]
+        }
+        return [
+            "supervisor_pid": .int(Int(getpid())), "generation": .int(generation),
+            "started_at": .int(Int(statistics.startedAt)), "written_at": .int(Int(time(nil))),
+            "spawned": .int(statistics.spawned), "crashes": .int(statistics.crashes),
+            "killed_for_timeout": .int(statistics.killedForTimeout), "reloads": .int(statistics.reloads),
+            "requests_served": .int(statistics.requestsServed), "children": .array(rows),
+        ]
+    }
+
+    var text: String { "supervisor: pool status " + document.serialized() }
+
+    func write(to path: String) {
+        let temporary = path + ".tmp"
+        let bytes = Array((document.serialized() + "\n").utf8)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        if written == bytes.count { rename(temporary, path) } else { unlink(temporary) }
+    }
+}

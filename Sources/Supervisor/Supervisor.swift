@@ -1,0 +1,264 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CShims
+
+/// The master process: keeps a fixed pool of children alive, the way PHP-FPM and nginx's
+/// master do. Single-threaded; everything happens in one `poll` loop fed by a signal
+/// self-pipe and the children's status pipes.
+///
+/// - a child that dies is respawned, with backoff when it keeps dying young;
+/// - a worker busy with one request past the time limit is killed (and respawned);
+/// - SIGTERM/SIGINT: graceful stop (children finish in-flight requests; a second signal kills);
+/// - SIGHUP: graceful reload (a new generation starts with fresh settings and binary, the old
+///   one is asked to leave once the new workers are ready, so no request is refused);
+/// - SIGUSR1: the pool's state to the log.
+public final class Supervisor {
+    public typealias Reloader = () throws -> SupervisorConfiguration
+
+    private var configuration: SupervisorConfiguration
+    private let listenDescriptor: Int32
+    private let reloader: Reloader
+    private let log: (String) -> Void
+    private var spawner: ProcessSpawner
+
+    private var children: [pid_t: Child] = [:]
+    private var slots: [Slot: Backoff] = [:]
+    private var respawnAt: [Slot: Double] = [:]
+    private var generation = 0
+    private var stopDeadline: Double?
+    private var retirement: (generation: Int, deadline: Double)?
+    private var statistics = PoolStatistics()
+    private var lastStatusWrite = 0.0
+
+    public init(configuration: SupervisorConfiguration, listenDescriptor: Int32,
+                reloader: @escaping Reloader, log: @escaping (String) -> Void) {
+        self.configuration = configuration
+        self.listenDescriptor = listenDescriptor
+        self.reloader = reloader
+        self.log = log
+        self.spawner = ProcessSpawner(executablePath: configuration.executablePath, environment: configuration.environment)
+    }
+
+    /// Runs until stopped; returns the process exit code.
+    public func run() -> Int32 {
+        let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1]
+        let signalDescriptor = signals.withUnsafeBufferPointer { nv_signals_install($0.baseAddress, Int32($0.count)) }
+        guard signalDescriptor >= 0 else {
+            log("supervisor: cannot install signal handlers")
+            return 1
+        }
+        signal(SIGPIPE, SIG_IGN)
+        statistics.startedAt = Double(time(nil))
+        startGeneration()
+        while !(stopDeadline != nil && children.isEmpty) {
+            waitForEvents(signalDescriptor: signalDescriptor)
+            reapChildren()
+            let now = Clock.monotonicSeconds()
+            enforceRequestTimeouts(now: now)
+            respawnDueSlots(now: now)
+            finishRetirement(now: now)
+            if let stopDeadline, now >= stopDeadline { killAll(signal: SIGKILL) }
+            writeStatusIfDue(now: now)
+        }
+        writeStatusIfDue(now: .infinity)
+        log("supervisor: stopped")
+        return 0
+    }
+
+    // MARK: events
+
+    private func waitForEvents(signalDescriptor: Int32) {
+        let ordered = Array(children.values)
+        var descriptors = [pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)]
+        descriptors += ordered.map { pollfd(fd: $0.statusDescriptor, events: Int16(POLLIN), revents: 0) }
+        let ready = poll(&descriptors, nfds_t(descriptors.count), 200)
+        guard ready > 0 else { return }
+        if descriptors[0].revents != 0 { handleSignals(signalDescriptor) }
+        for (offset, child) in ordered.enumerated() where descriptors[offset + 1].revents & Int16(POLLIN) != 0 {
+            readMessages(from: child.pid)
+        }
+    }
+
+    private func handleSignals(_ descriptor: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return }
+        for signal in buffer.prefix(count).map(Int32.init) {
+            switch signal {
+            case SIGTERM, SIGINT: beginStop()
+            case SIGHUP: beginReload()
+            case SIGUSR1: log(PoolStatus(children: Array(children.values), generation: generation, statistics: statistics).text)
+            default: break  // SIGCHLD: reaped after every wake-up anyway
+            }
+        }
+    }
+
+    private func readMessages(from pid: pid_t) {
+        guard var child = children[pid] else { return }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = read(child.statusDescriptor, &buffer, buffer.count)
+        guard count > 0 else { return }
+        for byte in buffer.prefix(count) {
+            switch WorkerMessage(rawValue: byte) {
+            case .ready: child.ready = true
+            case .requestStarted: child.busySince = Clock.monotonicSeconds()
+            case .requestFinished:
+                child.busySince = nil
+                child.requests += 1
+                statistics.requestsServed += 1
+            case nil: break
+            }
+        }
+        children[pid] = child
+    }
+
+    // MARK: the pool
+
+    private func startGeneration() {
+        for spec in configuration.children {
+            for index in 0..<spec.count {
+                let slot = Slot(spec: spec.name, index: index, generation: generation)
+                slots[slot] = Backoff()
+                spawn(slot)
+            }
+        }
+    }
+
+    private func spawn(_ slot: Slot) {
+        guard let spec = configuration.children.first(where: { $0.name == slot.spec }) else { return }
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else {
+            log("supervisor: cannot create a status pipe: \(String(cString: strerror(errno)))")
+            respawnAt[slot] = Clock.monotonicSeconds() + 1
+            return
+        }
+        // Both ends above fd 9, so the spawner's dup2 to fds 0 and 3 never collides with them.
+        let readEnd = fcntl(pipeEnds[0], F_DUPFD_CLOEXEC, 10)
+        let writeEnd = fcntl(pipeEnds[1], F_DUPFD_CLOEXEC, 10)
+        close(pipeEnds[0])
+        close(pipeEnds[1])
+        _ = fcntl(readEnd, F_SETFL, O_NONBLOCK)
+        defer { close(writeEnd) }
+        do {
+            let pid = try spawner.spawn(arguments: spec.arguments,
+                                        listenDescriptor: spec.receivesListenSocket ? listenDescriptor : nil,
+                                        statusDescriptor: writeEnd)
+            children[pid] = Child(pid: pid, slot: slot, statusDescriptor: readEnd,
+                                  startedAt: Clock.monotonicSeconds(), receivesRequests: spec.receivesListenSocket)
+            statistics.spawned += 1
+        } catch {
+            close(readEnd)
+            log("supervisor: \(error)")
+            scheduleRespawn(slot, crashed: true, lifetime: 0)
+        }
+    }
+
+    private func reapChildren() {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            guard pid > 0 else { return }
+            guard let child = children.removeValue(forKey: pid) else { continue }
+            close(child.statusDescriptor)
+            let exit = ChildExit(status: status)
+            let lifetime = Clock.monotonicSeconds() - child.startedAt
+            if exit.crashed, !child.retiring, stopDeadline == nil {
+                statistics.crashes += 1
+                let reason = child.killedForTimeout ? "stuck in a request, killed" : exit.description
+                log("supervisor: \(child.slot.spec) \(pid) \(reason) after \(Int(lifetime)) s; respawning")
+            }
+            if stopDeadline == nil, slots[child.slot] != nil {
+                scheduleRespawn(child.slot, crashed: exit.crashed && !child.killedForTimeout, lifetime: lifetime)
+            }
+        }
+    }
+
+    private func scheduleRespawn(_ slot: Slot, crashed: Bool, lifetime: Double) {
+        let delay = slots[slot]?.recordExit(crashed: crashed, lifetimeSeconds: lifetime) ?? 0
+        respawnAt[slot] = Clock.monotonicSeconds() + delay
+    }
+
+    private func respawnDueSlots(now: Double) {
+        for (slot, due) in respawnAt where due <= now {
+            respawnAt[slot] = nil
+            if stopDeadline == nil, slots[slot] != nil { spawn(slot) }
+        }
+    }
+
+    private func enforceRequestTimeouts(now: Double) {
+        let limit = configuration.requestTimeoutSeconds
+        guard limit > 0 else { return }
+        for (pid, child) in children where !child.killedForTimeout {
+            guard let since = child.busySince, now - since > limit else { continue }
+            children[pid]?.killedForTimeout = true
+            statistics.killedForTimeout += 1
+            log("supervisor: worker \(pid) busy with one request for more than \(Int(limit)) s: killing it")
+            kill(pid, SIGKILL)
+        }
+    }
+
+    // MARK: stop and reload
+
+    private func beginStop() {
+        if stopDeadline != nil {
+            log("supervisor: second stop signal: killing the children now")
+            killAll(signal: SIGKILL)
+            return
+        }
+        log("supervisor: stopping gracefully (in-flight requests finish)")
+        stopDeadline = Clock.monotonicSeconds() + configuration.gracefulStopSeconds
+        slots.removeAll()
+        respawnAt.removeAll()
+        killAll(signal: SIGTERM)
+    }
+
+    private func beginReload() {
+        guard stopDeadline == nil else { return }
+        let fresh: SupervisorConfiguration
+        do {
+            fresh = try reloader()
+        } catch {
+            log("supervisor: reload refused, keeping the running configuration: \(error)")
+            return
+        }
+        log("supervisor: reloading: starting generation \(generation + 1)")
+        configuration = fresh
+        spawner = ProcessSpawner(executablePath: fresh.executablePath, environment: fresh.environment)
+        let previous = generation
+        generation += 1
+        slots = slots.filter { $0.key.generation == generation }
+        respawnAt = respawnAt.filter { $0.key.generation == generation }
+        retirement = (previous, Clock.monotonicSeconds() + fresh.reloadReadyTimeoutSeconds)
+        startGeneration()
+        statistics.reloads += 1
+    }
+
+    /// Old workers leave only once every new worker said it is ready (or the wait ran out):
+    /// until then both generations accept connections, so the switch refuses nothing.
+    private func finishRetirement(now: Double) {
+        guard let pending = retirement else { return }
+        let fresh = children.values.filter { $0.slot.generation == generation && $0.receivesRequests }
+        let expected = configuration.children.filter(\.receivesListenSocket).reduce(0) { $0 + $1.count }
+        guard (fresh.count >= expected && fresh.allSatisfy(\.ready)) || now >= pending.deadline else { return }
+        retirement = nil
+        for (pid, child) in children where child.slot.generation <= pending.generation && !child.retiring {
+            children[pid]?.retiring = true
+            kill(pid, SIGTERM)
+        }
+        log("supervisor: generation \(generation) serving; previous generation leaving")
+    }
+
+    private func killAll(signal: Int32) {
+        for (pid, _) in children {
+            children[pid]?.retiring = true
+            kill(pid, signal)
+        }
+    }
+
+    private func writeStatusIfDue(now: Double) {
+        guard let path = configuration.statusFile, now - lastStatusWrite >= 1 else { return }
+        lastStatusWrite = now
+        PoolStatus(children: Array(children.values), generation: generation, statistics: statistics).write(to: path)
+    }
+}
