@@ -1,0 +1,60 @@
+import Crypto
+import Glibc
+import JSON
+
+/// Verifies Supabase access tokens and API keys locally.
+///
+/// One per worker process: it caches the JWKS and re-fetches it on its own schedule, so it is
+/// deliberately not shared across threads.
+public final class JWTVerifier {
+    private let hmacSecret: [UInt8]?
+    private var jwks: JWKSCache?
+    private let policy: JWTClaimPolicy
+    private let now: () -> Int64
+
+    /// - Parameters:
+    ///   - hmacSecret: the project's legacy JWT secret; the only key HS256 tokens are checked with.
+    ///   - jwks: the source of the asymmetric public keys for RS256 and ES256, loaded right away.
+    ///   - issuer: when set, the `iss` user tokens must carry.
+    public init(hmacSecret: [UInt8]?, jwks: JWKSSource?, issuer: String?, leewaySeconds: Int64 = 30,
+                jwksRefetchInterval: Int64 = 60, now: @escaping () -> Int64 = { Int64(time(nil)) }) throws(JWKSError) {
+        self.hmacSecret = hmacSecret
+        self.policy = JWTClaimPolicy(issuer: issuer, leewaySeconds: leewaySeconds)
+        self.now = now
+        self.jwks = try jwks.map { source throws(JWKSError) in
+            try JWKSCache(source: source, refetchInterval: jwksRefetchInterval,
+                          allowEmpty: hmacSecret != nil, now: now())
+        }
+    }
+
+    public func verify(_ token: String) throws(JWTError) -> JWTClaims {
+        let token = try CompactToken(token)
+        try verifySignature(of: token)
+        let claims = try JWTClaims(payload: token.payload)
+        try policy.check(claims, now: now())
+        return claims
+    }
+
+    private func verifySignature(of token: CompactToken) throws(JWTError) {
+        switch token.algorithm {
+        case .hs256:
+            // Never with JWKS material: verifying HS256 with a public key as the HMAC secret
+            // would let anyone who has the public key (everyone) mint tokens.
+            guard let hmacSecret else { throw .unknownKey }
+            let expected = Digest.hmacSHA256(key: hmacSecret, data: token.signingInput)
+            guard constantTimeEquals(expected, token.signature) else { throw .badSignature }
+        case .rs256, .es256:
+            guard let entry = jwks?.key(for: token.keyID, now: now()) else { throw .unknownKey }
+            guard entry.key.kind.algorithm == token.algorithm,
+                  entry.declaredAlgorithm.map({ $0 == token.algorithm.rawValue }) ?? true
+            else { throw .keyAlgorithmMismatch }
+            guard let signature = Self.libcryptoSignature(token.signature, for: token.algorithm),
+                  entry.key.verify(signature: signature, message: token.signingInput)
+            else { throw .badSignature }
+        }
+    }
+
+    private static func libcryptoSignature(_ signature: [UInt8], for algorithm: JWTAlgorithm) -> [UInt8]? {
+        algorithm == .es256 ? ECDSASignature.derFromRawP256(signature) : signature
+    }
+}
