@@ -8,6 +8,12 @@ struct JSONWebKeySet {
         /// The JWK's own `alg`, when it states one.
         let declaredAlgorithm: String?
         let key: PublicKey
+
+        /// Whether a token signed with `algorithm` may be checked with this key: the key type
+        /// decides, and a JWK that names its algorithm narrows it further.
+        func fits(_ algorithm: JWTAlgorithm) -> Bool {
+            key.kind.algorithm == algorithm && (declaredAlgorithm ?? algorithm.rawValue) == algorithm.rawValue
+        }
     }
 
     let entries: [Entry]

@@ -21,9 +21,9 @@ public final class JWTVerifier {
         self.hmacSecret = hmacSecret
         self.policy = JWTClaimPolicy(issuer: issuer, leewaySeconds: leewaySeconds)
         self.now = now
-        self.jwks = try jwks.map { source throws(JWKSError) in
-            try JWKSCache(source: source, refetchInterval: jwksRefetchInterval,
-                          allowEmpty: hmacSecret != nil, now: now())
+        if let jwks {
+            self.jwks = try JWKSCache(source: jwks, refetchInterval: jwksRefetchInterval,
+                                      allowEmpty: hmacSecret != nil, now: now())
         }
     }
 
@@ -45,9 +45,7 @@ public final class JWTVerifier {
             guard constantTimeEquals(expected, token.signature) else { throw .badSignature }
         case .rs256, .es256:
             guard let entry = jwks?.key(for: token.keyID, now: now()) else { throw .unknownKey }
-            guard entry.key.kind.algorithm == token.algorithm,
-                  entry.declaredAlgorithm.map({ $0 == token.algorithm.rawValue }) ?? true
-            else { throw .keyAlgorithmMismatch }
+            guard entry.fits(token.algorithm) else { throw .keyAlgorithmMismatch }
             guard let signature = Self.libcryptoSignature(token.signature, for: token.algorithm),
                   entry.key.verify(signature: signature, message: token.signingInput)
             else { throw .badSignature }

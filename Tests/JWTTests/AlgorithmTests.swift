@@ -94,9 +94,8 @@ final class AlgorithmTests: XCTestCase {
     }
 
     func testVerifiesASingleKeySetWithoutKeyID() throws {
-        let ecOnly = try XCTUnwrap(JSONParser.parse(Vectors.jwks)["keys"]?.arrayValue?[1])
-        let single = JSONValue.object(JSONObject([("keys", [ecOnly])])).serialized()
-        XCTAssertNoThrow(try makeVerifier(jwks: StaticJWKS(document: single)).verify(Vectors.es256WithoutKeyID))
+        let ecOnly = try makeVerifier(jwks: StaticJWKS(document: jwksKeeping([1])))
+        XCTAssertNoThrow(try ecOnly.verify(Vectors.es256WithoutKeyID))
         // With several keys, a token must say which one it means.
         assertRejected(Vectors.es256WithoutKeyID, by: try makeVerifier(), with: .unknownKey)
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JSON
 import XCTest
@@ -5,8 +6,6 @@ import XCTest
 
 /// Loading the JWKS, and re-fetching it when a token names a key we do not know.
 final class JWKSTests: XCTestCase {
-    private let rsaOnly = #"{"keys":[\#(try! JSONParser.parse(Vectors.jwks)["keys"]!.arrayValue![0].serialized())]}"#
-
     func testBadSourcesFailAtStart() {
         let cases: [(JWKSSource, JWKSError)] = [
             (FailingJWKS(), .unreadable), (JWKSFile(path: "/nonexistent/jwks.json"), .unreadable),
@@ -28,18 +27,36 @@ final class JWKSTests: XCTestCase {
         assertRejected(Vectors.rs256, by: verifier, with: .unknownKey)
     }
 
-    func testIgnoresEncryptionKeysAndPointsOffTheCurve() throws {
-        let verifier = try makeVerifier()
+    func testIgnoresEncryptionKeys() throws {
         let namingEncryptionKey = replacingPart(0, of: Vectors.rs256, with: #"{"alg":"RS256","kid":"rsa-enc"}"#)
-        assertRejected(namingEncryptionKey, by: verifier, with: .unknownKey)
+        assertRejected(namingEncryptionKey, by: try makeVerifier(), with: .unknownKey)
+    }
 
-        let offCurve = Vectors.jwks.replacingOccurrences(of: #""y":""#, with: #""y":"AA"#)
-        XCTAssertThrowsError(try makeVerifier(hmacSecret: nil, jwks: StaticJWKS(document: offCurve
-            .replacingOccurrences(of: #""kty":"RSA""#, with: #""kty":"none""#))))
+    /// A point that is not on P-256 would enable invalid-curve attacks; OpenSSL must refuse it.
+    func testIgnoresECKeysOffTheCurve() throws {
+        var ecKey = try XCTUnwrap(JSONParser.parse(Vectors.jwks)["keys"]?.arrayValue?[1].objectValue)
+        var y = try XCTUnwrap(ecKey["y"]?.stringValue.flatMap(Base64.urlDecode))
+        y[31] ^= 0x01
+        ecKey["y"] = .string(Base64.urlEncode(y))
+        let offCurve = JSONValue.object(JSONObject([("keys", [.object(ecKey)])])).serialized()
+        XCTAssertThrowsError(try makeVerifier(hmacSecret: nil, jwks: StaticJWKS(document: offCurve))) {
+            XCTAssertEqual($0 as? JWKSError, .noUsableKeys)
+        }
+    }
+
+    func testIgnoresRSAKeysShorterThan2048Bits() {
+        let weak = #"""
+            {"keys":[{"kty":"RSA","kid":"weak","e":"AQAB","n":"v1kM3cqRpVLD7FPdo6hqRr_KBx9c4vWxz6i_VGuiNe0-Ap_9i-DuDYVh\#
+            W3UPDtD0pQGtBSSIsIhcX_VW9NgfV_FL_-RnfISavBL1OsZKlXbSvH4nqNK_ugN-AOj_jM-5VCcebI1j9PtKTT0YcgdpHrggin2-oNQb54\#
+            bSBUbNtws"}]}
+            """#
+        XCTAssertThrowsError(try makeVerifier(hmacSecret: nil, jwks: StaticJWKS(document: weak))) {
+            XCTAssertEqual($0 as? JWKSError, .noUsableKeys)
+        }
     }
 
     func testUnknownKeyIDRefetchesAtMostOncePerInterval() throws {
-        let source = CountingJWKS(document: rsaOnly)
+        let source = CountingJWKS(document: try jwksKeeping([0]))
         var clock = testNow
         let verifier = try makeVerifier(jwks: source, clock: { clock })
         XCTAssertEqual(source.loads, 1)

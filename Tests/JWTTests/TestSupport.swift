@@ -43,6 +43,12 @@ func makeVerifier(hmacSecret: [UInt8]? = Vectors.hmacSecret, jwks: JWKSSource? =
     try JWTVerifier(hmacSecret: hmacSecret, jwks: jwks, issuer: issuer, now: clock)
 }
 
+/// The JWKS members of `Vectors.jwks` at `indices` (0 is `rsa-1`, 1 is `ec-1`).
+func jwksKeeping(_ indices: [Int]) throws -> String {
+    let keys = try XCTUnwrap(JSONParser.parse(Vectors.jwks)["keys"]?.arrayValue)
+    return JSONValue.object(JSONObject([("keys", .array(indices.map { keys[$0] }))])).serialized()
+}
+
 /// Claims of a valid user token at `testNow`; tests change one member to break one rule.
 func userClaims(_ changes: [String: JSONValue?] = [:]) -> JSONObject {
     var claims = JSONObject([
