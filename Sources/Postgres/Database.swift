@@ -24,6 +24,7 @@ public final class Database {
     /// When the connection turns out to be lost on the first statement of `body` (typically
     /// the server restarted between requests), nothing can have been committed, so `body` runs
     /// once more on a fresh connection. A loss later in `body` is thrown as `.unavailable`.
+    @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try connectIfNeeded()
         let statementsBefore = connection.statementsSent

@@ -81,6 +81,7 @@ public final class PostgresConnection {
     }
 
     /// Runs `body` between BEGIN and COMMIT; any error rolls back and is rethrown.
+    @discardableResult
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try execute("BEGIN")
         let value: T
