@@ -1,0 +1,48 @@
+# Nexus Vault Gateway. Two commands matter:
+#   make run    sets up and runs the whole stack on http://127.0.0.1:8080 (foreground; Ctrl-C stops it)
+#   make test   runs every test (unit tests, then integration tests through nginx and PostgreSQL)
+# Both install the Debian and Python packages they need when missing (as root, on Debian).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+BIN := .build/release/nexus-vault
+DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light wrk python3 python3-venv pkg-config gcc
+
+.PHONY: run test unit-test integration-test bench build deps python-deps clean
+
+run: deps build
+	$(PYTHON) -m deploy.devstack run --binary $(BIN)
+
+test: deps build python-deps unit-test integration-test
+
+build:
+	$(SWIFT) build -c release --product nexus-vault
+
+unit-test:
+	$(SWIFT) test --parallel --num-workers 2 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
+
+integration-test:
+	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/integration
+
+bench: deps build python-deps
+	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m deploy.bench
+
+# Installs only what is missing, so that a second run costs nothing.
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/integration/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/integration/requirements.txt
+	touch $@
+
+clean:
+	rm -rf .build $(VENV) var

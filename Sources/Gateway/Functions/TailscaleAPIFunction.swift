@@ -1,0 +1,30 @@
+import JSON
+
+/// `/functions/v1/tailscale-api`: the action comes from the body or the query string.
+public struct TailscaleAPIFunction: GatewayFunction {
+    public static let missingAuthorization = "Authorization required"
+    public static let actions = ["list-devices", "check-device", "generate-auth-key", "validate-enrollment", "sync-devices"]
+    public static let invalidAction = APIError.badRequest("Invalid action. Valid actions: " + actions.joined(separator: ", "))
+    public let name = "tailscale-api"
+
+    public init() {}
+
+    public func handle(_ context: RequestContext) throws -> JSONValue {
+        context.action = try Self.action(of: context.request)
+        throw Self.invalidAction
+    }
+
+    /// The portal sends the action in the body or as `?action=`; both, and different: 400.
+    static func action(of request: APIRequest) throws -> String {
+        let fromBody = request.body["action"]
+        let fromQuery = request.query["action"]
+        if let fromBody, fromBody.stringValue == nil, fromBody != .null { throw invalidAction }
+        switch (fromBody?.stringValue, fromQuery) {
+        case let (body?, query?) where body != query:
+            throw APIError.badRequest("Conflicting action: body and query string differ")
+        case let (body?, _): return body
+        case let (nil, query?): return query
+        case (nil, nil): throw invalidAction
+        }
+    }
+}

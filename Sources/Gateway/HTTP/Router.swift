@@ -1,0 +1,82 @@
+import FastCGI
+import JSON
+
+/// The FastCGI responder of the gateway: routes `/functions/v1/<name>`, applies the contract's
+/// rules that hold for every function (methods, preflight, body limits, JSON decoding), runs
+/// the function, and writes one access-log line.
+public final class GatewayRouter: FastCGIResponder {
+    public static let prefix = "/functions/v1/"
+
+    private let services: Services
+    private let functions: [String: GatewayFunction]
+    private let writer: ResponseWriter
+
+    public init(services: Services, functions: [GatewayFunction]) {
+        self.services = services
+        self.functions = Dictionary(functions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.writer = ResponseWriter(corsAllowOrigin: services.settings.corsAllowOrigin)
+    }
+
+    public func respond(to request: FastCGIRequest) -> FastCGIResponse {
+        let started = Timestamp.monotonic()
+        var context: RequestContext?
+        let response = route(request, context: &context)
+        services.logger.access([
+            ("method", .string(request.method)), ("path", .string(request.path)),
+            ("action", .optional(context?.action)), ("status", .int(response.status)),
+            ("duration_ms", .double(((Timestamp.monotonic() - started) * 100_000).rounded() / 100)),
+            ("pid", .int(Int(getpid()))), ("user_id", .optional(context?.principal?.userID)),
+            ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
+        ])
+        return response
+    }
+
+    private func route(_ request: FastCGIRequest, context: inout RequestContext?) -> FastCGIResponse {
+        guard request.path.hasPrefix(Self.prefix) else { return writer.error(.functionNotFound) }
+        let name = String(request.path.dropFirst(Self.prefix.count))
+        switch name {
+        case "health": return probe(request) { writer.json(200, ["status": "ok"]) }
+        case "ready":
+            return probe(request) {
+                services.database.ping() ? writer.json(200, ["status": "ready"]) : writer.error(.serviceUnavailable)
+            }
+        default: break
+        }
+        guard let function = functions[name] else { return writer.error(.functionNotFound) }
+        switch request.method {
+        case "OPTIONS": return writer.preflight()
+        case "POST": break
+        default: return writer.error(.methodNotAllowed)
+        }
+        if request.bodyExceededLimit { return writer.error(.bodyTooLarge) }
+        guard let body = Self.decodeBody(request.body) else { return writer.error(.invalidJSON) }
+        let current = RequestContext(request: APIRequest(fastCGI: request, body: body), services: services)
+        context = current
+        do {
+            return writer.json(200, try function.handle(current))
+        } catch {
+            return writer.error(APIError.from(error, logger: services.logger))
+        }
+    }
+
+    /// Health and readiness answer GET and HEAD only.
+    private func probe(_ request: FastCGIRequest, _ answer: () -> FastCGIResponse) -> FastCGIResponse {
+        switch request.method {
+        case "GET", "HEAD": return answer()
+        case "OPTIONS": return writer.preflight()
+        default: return writer.error(APIError(status: 405, message: "Method not allowed", headers: [("Allow", "GET, HEAD")]))
+        }
+    }
+
+    /// A JSON object, or nil. An empty body counts as `{}`: `tailscale-api` is called with the
+    /// action in the query string and no body at all.
+    static func decodeBody(_ bytes: [UInt8]) -> JSONObject? {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONObject() }
+        guard let value = try? JSONParser.parse(bytes), case .object(let object) = value else { return nil }
+        return object
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

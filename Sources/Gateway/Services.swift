@@ -1,0 +1,36 @@
+import HTTPClient
+import JWT
+import Postgres
+
+/// What one worker process holds for its whole life: settings, one database connection, the
+/// token verifier with its cached keys. Built once at start; nothing here is per request.
+public final class Services {
+    public let settings: Settings
+    public let database: Database
+    public let authenticator: Authenticator
+    public let logger: Logger
+
+    public init(settings: Settings, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        database = Database(conninfo: settings.databaseURL,
+                            statementTimeoutMilliseconds: settings.databaseStatementTimeoutMilliseconds,
+                            connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds)
+        let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
+            ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
+        authenticator = Authenticator(verifier: try JWTVerifier(hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer))
+    }
+}
+
+/// A JWKS document served over HTTP(S), e.g. `<supabase-url>/auth/v1/.well-known/jwks.json`.
+/// Fetched at start and then only when an unknown `kid` shows up (the verifier rate-limits that).
+struct JWKSURL: JWKSSource {
+    let url: String
+
+    func loadJWKS() throws -> [UInt8] {
+        let response = try HTTPClient().send(HTTPRequest(url: url, headers: [("Accept", "application/json")],
+                                                         timeoutMilliseconds: 5000, connectTimeoutMilliseconds: 2000))
+        guard response.status == 200 else { throw JWKSError.unreadable }
+        return response.body
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads `KEY=VALUE` files in the format of systemd's EnvironmentFile and docker's --env-file:
+/// `#` comments, blank lines, an optional `export ` prefix, values optionally in single or
+/// double quotes (double quotes understand \n, \" and \\).
+public enum EnvFile {
+    public struct ParseError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func load(path: String) throws(ParseError) -> [String: String] {
+        guard let text = readTextFile(path) else { throw ParseError(description: "cannot read env file \(path)") }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String = "env file") throws(ParseError) -> [String: String] {
+        var values: [String: String] = [:]
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            line = line.drop { $0 == " " || $0 == "\t" }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst(7) }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ParseError(description: "\(source):\(number + 1): expected KEY=VALUE")
+            }
+            let key = String(line[..<equals]).trimmingSpaces()
+            guard isValidKey(key) else { throw ParseError(description: "\(source):\(number + 1): invalid name \(key.debugDescription)") }
+            values[key] = try unquote(String(line[line.index(after: equals)...]).trimmingSpaces(), line: number + 1, source: source)
+        }
+        return values
+    }
+
+    private static func isValidKey(_ key: String) -> Bool {
+        guard let first = key.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII) else { return false }
+        return key.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+    }
+
+    private static func unquote(_ value: String, line: Int, source: String) throws(ParseError) -> String {
+        guard let quote = value.first, quote == "\"" || quote == "'" else {
+            // Unquoted: a " #" starts a comment.
+            if let comment = value.range(of: " #") { return String(value[..<comment.lowerBound]).trimmingSpaces() }
+            return value
+        }
+        guard value.count >= 2, value.last == quote else { throw ParseError(description: "\(source):\(line): unterminated quote") }
+        let inner = value.dropFirst().dropLast()
+        guard quote == "\"" else { return String(inner) }
+        var result = ""
+        var escaping = false
+        for character in inner {
+            if escaping {
+                result.append(character == "n" ? "\n" : character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    func range(of needle: String) -> Range<String.Index>? {
+        guard !needle.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}
+
+/// Reads a whole (small) file as UTF-8 with plain POSIX calls: the workers do not load Foundation.
+public func readTextFile(_ path: String) -> String? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+    while true {
+        let count = read(descriptor, &chunk, chunk.count)
+        if count < 0, errno == EINTR { continue }
+        guard count >= 0 else { return nil }
+        if count == 0 { break }
+        bytes.append(contentsOf: chunk.prefix(count))
+    }
+    return String(validating: bytes, as: UTF8.self)
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Crypto
+
+/// Reads typed values by name, collecting every problem (so that one run of `config check`
+/// lists all of them) and a masked summary of what it read.
+struct SettingsReader {
+    let values: [String: String]
+    private(set) var problems: [String] = []
+    private(set) var summary: [(name: String, value: String)] = []
+
+    init(values: [String: String]) { self.values = values }
+
+    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    // Only used to fill the struct when the key is invalid; `load` throws before it is returned.
+    static let placeholderBox: SecretBox = try! SecretBox(key: [UInt8](repeating: 0, count: 32))
+
+    mutating func problem(_ text: String) { problems.append(text) }
+
+    private mutating func raw(_ name: String, secret: Bool) -> String? {
+        guard let value = values[name], !value.isEmpty else { return nil }
+        summary.append((name, secret ? Self.mask(value) : value))
+        return value
+    }
+
+    private static func mask(_ value: String) -> String { "******** (\(value.count) characters)" }
+
+    mutating func optional(_ name: String, secret: Bool = false) -> String? { raw(name, secret: secret) }
+
+    mutating func required(_ name: String, secret: Bool = false) -> String? {
+        guard let value = raw(name, secret: secret) else {
+            problem("\(name) is required")
+            return nil
+        }
+        return value
+    }
+
+    mutating func string(_ name: String, default fallback: String) -> String {
+        if let value = raw(name, secret: false) { return value }
+        summary.append((name, fallback + " (default)"))
+        return fallback
+    }
+
+    mutating func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
+        guard let text = raw(name, secret: false) else {
+            summary.append((name, "\(fallback) (default)"))
+            return fallback
+        }
+        guard let value = Int(text), range.contains(value) else {
+            problem("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text.debugDescription)")
+            return fallback
+        }
+        return value
+    }
+
+    mutating func bool(_ name: String, default fallback: Bool) -> Bool {
+        guard let text = raw(name, secret: false) else {
+            summary.append((name, "\(fallback) (default)"))
+            return fallback
+        }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default:
+            problem("\(name) must be true or false, not \(text.debugDescription)")
+            return fallback
+        }
+    }
+
+    mutating func octal(_ name: String, default fallback: UInt32) -> UInt32 {
+        guard let text = raw(name, secret: false) else { return fallback }
+        guard let value = UInt32(text, radix: 8), value <= 0o777 else {
+            problem("\(name) must be an octal file mode such as 0660, not \(text.debugDescription)")
+            return fallback
+        }
+        return value
+    }
+
+    mutating func url(_ name: String, default fallback: String) -> String {
+        let value = string(name, default: fallback)
+        if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { problem("\(name) must be an http:// or https:// URL") }
+        return value.hasSuffix("/") ? String(value.dropLast()) : value
+    }
+
+    mutating func listen(_ name: String, default fallback: String) -> String {
+        let value = string(name, default: fallback)
+        if value == "systemd" || value.hasPrefix("unix:/") { return value }
+        let parts = value.split(separator: ":")
+        if parts.count == 2, let port = UInt16(parts[1]), port > 0, !parts[0].isEmpty { return value }
+        problem("\(name) must be unix:/absolute/path, HOST:PORT or systemd, not \(value.debugDescription)")
+        return value
+    }
+
+    mutating func secretBox(_ name: String) -> SecretBox? {
+        guard let text = required(name, secret: true) else { return nil }
+        do { return try SecretBox(encodedKey: text) } catch {
+            problem("\(name) must be a 32-byte key, base64 or 64 hex characters (make one with: openssl rand -base64 32)")
+            return nil
+        }
+    }
+}

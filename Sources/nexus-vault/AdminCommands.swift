@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Gateway
+import JWT
+import Postgres
+
+/// The operator's one-shot commands. Each prints its result on stdout, errors on stderr.
+enum AdminCommands {
+    static func migrate(_ options: Options) throws {
+        let settings = try options.loadSettings()
+        let connection = PostgresConnection(conninfo: settings.databaseURL,
+                                            settings: PostgresConnectionSettings(connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds))
+        try connection.connect()
+        defer { connection.close() }
+        let applied = try Migrator(connection: connection, directory: settings.migrationsDirectory).migrate { print($0) }
+        print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.count)")
+    }
+
+    static func configCheck(_ options: Options) throws {
+        let settings = try options.loadSettings()
+        for (name, value) in settings.summary.sorted(by: { $0.name < $1.name }) { print("\(name)=\(value)") }
+        print("settings: ok")
+    }
+
+    static func status(_ options: Options) throws {
+        let settings = try options.loadSettings()
+        guard let path = settings.pool.statusFile else { throw UsageError("STATUS_FILE is not set, so serve writes no status") }
+        guard let text = readTextFile(path) else { throw UsageError("no status at \(path): is serve running?") }
+        print(text, terminator: "")
+    }
+
+    static func createOrganization(_ options: Options) throws {
+        let name = try options.required("--name")
+        print(try Administration(settings: options.loadSettings()).createOrganization(name: name))
+    }
+
+    static func createUser(_ options: Options) throws {
+        let (org, role, name) = (try options.required("--org"), try options.required("--role"), try options.required("--name"))
+        print(try Administration(settings: options.loadSettings()).createUser(organizationID: org, role: role, fullName: name))
+    }
+
+    static func storeTailscaleKey(_ options: Options) throws {
+        let (org, key) = (try options.required("--org"), try options.required("--key"))
+        let tags = (options["--tags"] ?? "tag:prod").split(separator: ",").map { String($0).trimmingCharacters() }
+        print(try Administration(settings: options.loadSettings()).storeTailscaleKey(organizationID: org, key: key, tags: tags))
+    }
+
+    static func token(_ options: Options) throws {
+        guard let role = JWTRole(rawValue: options["--role"] ?? "authenticated") else {
+            throw UsageError("--role must be authenticated, anon or service_role")
+        }
+        if role == .authenticated, options["--user"] == nil { throw UsageError("--user is required for a user token") }
+        guard let ttl = Int(options["--ttl"] ?? "3600"), ttl > 0, ttl <= 10 * 365 * 86400 else {
+            throw UsageError("--ttl must be a number of seconds")
+        }
+        print(try Administration.token(settings: options.loadSettings(), userID: options["--user"], role: role,
+                                       ttlSeconds: ttl, now: Int(time(nil))))
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

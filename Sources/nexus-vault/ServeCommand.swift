@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Gateway
+import Supervisor
+
+/// `serve`: binds the listen socket once, then keeps the worker pool (and the device
+/// monitor) running under the supervisor until SIGTERM/SIGINT.
+enum ServeCommand {
+    static func run(_ options: Options) throws -> Int32 {
+        let settings = try options.loadSettings()
+        let logger = Logger(component: "supervisor")
+        let address = try listenAddress(settings.pool)
+        let descriptor = try ListenSocket.open(address)
+        defer { ListenSocket.cleanUp(address) }
+        // Resolved now: after a binary upgrade the path names the new file, which a reload starts.
+        let executable = executablePath()
+        let environment = ProcessEnvironment.list().filter { !$0.hasPrefix(WorkerLink.supervisorPIDVariable + "=") }
+            + ["\(WorkerLink.supervisorPIDVariable)=\(getpid())"]
+        let envFileArguments = options.envFile.map { ["--env-file", $0] } ?? []
+        func configuration(_ settings: Settings) -> SupervisorConfiguration {
+            var children = [ChildSpec(name: "worker", arguments: ["worker"] + envFileArguments,
+                                      count: settings.pool.workers, receivesListenSocket: true)]
+            if settings.monitor.enabled, MonitorCommand.isAvailable {
+                children.append(ChildSpec(name: "monitor", arguments: ["monitor"] + envFileArguments, count: 1, receivesListenSocket: false))
+            }
+            return SupervisorConfiguration(
+                executablePath: executable, environment: environment, children: children,
+                requestTimeoutSeconds: Double(settings.pool.requestTimeoutSeconds),
+                gracefulStopSeconds: Double(settings.pool.gracefulStopSeconds), statusFile: settings.pool.statusFile)
+        }
+        logger.info("starting", [("listen", .string(settings.pool.listen)), ("workers", .int(settings.pool.workers))])
+        let supervisor = Supervisor(configuration: configuration(settings), listenDescriptor: descriptor,
+                                    reloader: { configuration(try options.loadSettings()) },
+                                    log: { logger.info($0) })
+        return supervisor.run()
+    }
+
+    static func listenAddress(_ pool: Settings.Pool) throws -> ListenAddress {
+        if pool.listen == "systemd" { return .systemd }
+        if pool.listen.hasPrefix("unix:") {
+            return .unix(path: String(pool.listen.dropFirst(5)), owner: pool.socketOwner, group: pool.socketGroup, mode: pool.socketMode)
+        }
+        let parts = pool.listen.split(separator: ":")
+        guard parts.count == 2, let port = UInt16(parts[1]) else { throw UsageError("bad FCGI_LISTEN \(pool.listen)") }
+        return .tcp(host: String(parts[0]), port: port)
+    }
+
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return CommandLine.arguments[0] }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,80 @@
+"""`python3 -m deploy.devstack run`: the whole stack in the foreground (what `make run` calls)."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from .stack import REPO, Stack, StackConfig
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m deploy.devstack")
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--binary", default=str(REPO / ".build/release/nexus-vault"))
+    parser.add_argument("--state-dir", default=str(REPO / "var"))
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    options = parser.parse_args()
+
+    real = None
+    if os.environ.get("TAILSCALE_CLIENT_ID") and os.environ.get("TAILSCALE_CLIENT_SECRET"):
+        real = {name: os.environ[name] for name in
+                ("TAILSCALE_CLIENT_ID", "TAILSCALE_CLIENT_SECRET", "TAILSCALE_TAILNET", "TAILSCALE_AUTH_KEY")
+                if os.environ.get(name)}
+    config = StackConfig(state_dir=Path(options.state_dir), binary=Path(options.binary), http_port=options.port,
+                         postgres_port=54329, workers=options.workers, real_tailscale=real,
+                         simulator_demo_devices=3, log_to_file=False, nginx_rate_limit="50r/s")
+    stack = Stack(config)
+    stopping = {"now": False}
+
+    def request_stop(signum, _frame):
+        stopping["now"] = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        stack.start()
+        admin_id = first_run_demo(stack)
+        print_welcome(stack, admin_id, real is not None)
+        while not stopping["now"] and stack.serve.poll() is None and stack.nginx.poll() is None:
+            signal.pause() if hasattr(signal, "pause") else None
+    finally:
+        print("\nstopping the stack ...", flush=True)
+        stack.stop()
+    return 0
+
+
+def first_run_demo(stack: Stack) -> str:
+    """A demo organization and admin, created once and remembered in the state directory."""
+    marker = stack.state / "demo-admin-id"
+    if marker.exists():
+        return marker.read_text(encoding="utf-8").strip()
+    org = stack.nexus("org", "create", "--name", "Demo Organization")
+    admin = stack.nexus("user", "create", "--org", org, "--role", "org_admin", "--name", "Demo Admin")
+    marker.write_text(admin + "\n", encoding="utf-8")
+    return admin
+
+
+def print_welcome(stack: Stack, admin_id: str, real_tailscale: bool) -> None:
+    token = stack.token(admin_id, ttl=24 * 3600)
+    tailscale = "the real Tailscale API" if real_tailscale else f"the Tailscale simulator at {stack.simulator_url}"
+    print(f"""
+Nexus Vault Gateway is running on {stack.base_url} (Tailscale: {tailscale}).
+Demo admin user: {admin_id}  (token below valid 24 h; mint more with
+  .build/release/nexus-vault token --user {admin_id} --env-file {stack.env_file})
+
+Try it:
+  curl -s {stack.base_url}/functions/v1/health
+  curl -s -X POST {stack.base_url}/functions/v1/device-enrollment \\
+    -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\
+    -d '{{"action":"generate_token","device_name":"My Laptop","os":"Debian 12"}}'
+
+Ctrl-C stops everything.
+""", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
