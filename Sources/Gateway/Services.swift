@@ -1,6 +1,7 @@
 import HTTPClient
 import JWT
 import Postgres
+import Tailscale
 
 /// What one worker process holds for its whole life: settings, one database connection, the
 /// token verifier with its cached keys. Built once at start; nothing here is per request.
@@ -9,6 +10,9 @@ public final class Services {
     public let database: Database
     public let authenticator: Authenticator
     public let logger: Logger
+    /// The Tailscale API client (one reused libcurl handle, cached OAuth token); nil when no
+    /// OAuth client is configured.
+    public let tailscale: TailscaleClient?
 
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings
@@ -19,6 +23,21 @@ public final class Services {
         let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
             ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
         authenticator = Authenticator(verifier: try JWTVerifier(hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer))
+        tailscale = Self.tailscaleClient(settings.tailscale, logger: logger)
+    }
+
+    private static func tailscaleClient(_ settings: Settings.Tailscale, logger: Logger) -> TailscaleClient? {
+        guard let clientID = settings.clientID, let clientSecret = settings.clientSecret else { return nil }
+        let configuration = TailscaleConfiguration(
+            baseURL: settings.apiURL, clientID: clientID, clientSecret: clientSecret, tailnet: settings.tailnet,
+            requestTimeoutMilliseconds: settings.requestTimeoutMilliseconds, deadlineMilliseconds: settings.deadlineMilliseconds)
+        return TailscaleClient(configuration: configuration, log: { logger.warning("tailscale: " + $0) })
+    }
+
+    /// The client, or the contract's 503 when no OAuth credentials are configured.
+    public func requireTailscale() throws -> TailscaleClient {
+        guard let tailscale else { throw APIError.tailscaleNotConfigured }
+        return tailscale
     }
 }
 

@@ -186,5 +186,13 @@ class Stack:
             arguments += ["--user", user_id]
         return self.nexus(*arguments)
 
+    @property
+    def jwt_secret(self) -> str:
+        return self._persisted_secrets()["JWT_SECRET"]
+
+    @property
+    def secrets_key(self) -> str:
+        return self._persisted_secrets()["SECRETS_ENCRYPTION_KEY"]
+
     def read_log(self) -> str:
         return self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""

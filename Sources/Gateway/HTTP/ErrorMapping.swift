@@ -1,4 +1,5 @@
 import Postgres
+import Tailscale
 
 /// Errors of the lower layers that have a defined answer in the contract.
 public protocol APIErrorConvertible {
@@ -11,6 +12,13 @@ extension PostgresError: APIErrorConvertible {
         case .unavailable, .timeout: return .serviceUnavailable
         default: return .internalError
         }
+    }
+}
+
+extension TailscaleError: APIErrorConvertible {
+    /// Upstream details stay in the log; the client learns only that Tailscale failed.
+    public var apiError: APIError {
+        self == .notConfigured ? .tailscaleNotConfigured : .tailscaleFailed
     }
 }
 
