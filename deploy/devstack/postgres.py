@@ -43,6 +43,9 @@ def find_bin_dir() -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # Bind the way the server does (SO_REUSEADDR): connections of a just-stopped server in
+        # TIME_WAIT do not count as "in use", a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
