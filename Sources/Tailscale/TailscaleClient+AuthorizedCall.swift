@@ -21,7 +21,7 @@ extension TailscaleClient {
             if response.status == 401 && !renewedAfterRefusal {
                 renewedAfterRefusal = true
                 cachedToken = nil
-                log("tailscale: \(operation) answered 401; renewing the access token and retrying once")
+                log("\(operation) answered 401; renewing the access token and retrying once")
                 continue
             }
             return try decodeAnswer(response, operation: operation)
@@ -33,11 +33,11 @@ extension TailscaleClient {
         case 200...299:
             return try parseJSON(response.body, operation: operation)
         case 401:
-            log("tailscale: \(operation) still answered 401 with a fresh access token")
+            log("\(operation) still answered 401 with a fresh access token")
             throw .unauthorized
         case 400...499:
             let message = UpstreamErrorMessage.from(response.body, status: response.status)
-            log("tailscale: \(operation) rejected with HTTP \(response.status): \(message)")
+            log("\(operation) rejected with HTTP \(response.status): \(message)")
             throw .rejected(status: response.status, message: message)
         default:
             throw failure(operation, "unexpected HTTP \(response.status)")
@@ -48,14 +48,14 @@ extension TailscaleClient {
         do {
             return try JSONParser.parse(body)
         } catch {
-            log("tailscale: \(operation) answered a body that is not JSON (\(error))")
+            log("\(operation) answered a body that is not JSON (\(error))")
             throw .malformedResponse
         }
     }
 
     /// Logs the reason and turns it into the error the gateway answers 502 for.
     func failure(_ operation: String, _ reason: String) -> TailscaleError {
-        log("tailscale: \(operation) failed: \(reason)")
+        log("\(operation) failed: \(reason)")
         return .unavailable("\(operation): \(reason)")
     }
 }

@@ -31,7 +31,7 @@ extension TailscaleClient {
                 case .timeout: reason = "timed out"
                 case .connectionFailed(let detail): reason = "connection failed: \(detail)"
                 case .responseTooLarge:
-                    log("tailscale: \(operation) answered a body larger than \(HTTPClient.maximumBodyBytes) bytes")
+                    log("\(operation) answered a body larger than \(HTTPClient.maximumBodyBytes) bytes")
                     throw .malformedResponse
                 case .invalidRequest(let detail): throw failure(operation, "invalid request: \(detail)")
                 }
@@ -44,7 +44,7 @@ extension TailscaleClient {
             guard delay < deadline.remainingMilliseconds else {
                 throw failure(operation, "\(reason); waiting \(delay) ms to retry would pass the deadline")
             }
-            log("tailscale: \(operation) attempt \(attempt) of \(retryPolicy.maxAttempts): \(reason); retrying in \(delay) ms")
+            log("\(operation) attempt \(attempt) of \(retryPolicy.maxAttempts): \(reason); retrying in \(delay) ms")
             MonotonicClock.sleep(milliseconds: delay)
         }
     }

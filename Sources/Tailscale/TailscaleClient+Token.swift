@@ -30,7 +30,7 @@ extension TailscaleClient {
 
         let answer = try parseJSON(response.body, operation: operation)
         guard let value = answer["access_token"]?.stringValue, !value.isEmpty else {
-            log("tailscale: \(operation) answered without an access_token")
+            log("\(operation) answered without an access_token")
             throw .malformedResponse
         }
         let lifetime = answer["expires_in"]?.intValue ?? Self.defaultTokenLifetimeSeconds
@@ -46,11 +46,11 @@ extension TailscaleClient {
         let message = UpstreamErrorMessage.from(response.body, status: status)
         let oauthCode = UpstreamErrorMessage.oauthErrorCode(response.body)
         if status == 401 || status == 403 || oauthCode == "invalid_client" || oauthCode == "unauthorized_client" {
-            log("tailscale: OAuth client credentials refused (HTTP \(status)): \(message)")
+            log("OAuth client credentials refused (HTTP \(status)): \(message)")
             throw .unauthorized
         }
         if (400...499).contains(status) {
-            log("tailscale: \(operation) rejected with HTTP \(status): \(message)")
+            log("\(operation) rejected with HTTP \(status): \(message)")
             throw .rejected(status: status, message: message)
         }
         throw failure(operation, "unexpected HTTP \(status)")

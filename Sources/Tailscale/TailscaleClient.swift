@@ -37,22 +37,27 @@ public final class TailscaleClient {
 
     /// Every node of the tailnet (`GET /api/v2/tailnet/{tailnet}/devices`).
     public func listDevices() throws(TailscaleError) -> [TailscaleDevice] {
-        let answer = try authorizedCall(method: "GET", path: "/api/v2/tailnet/\(tailnetSegment)/devices")
-        guard let devices = answer["devices"]?.arrayValue else { throw .malformedResponse }
-        var result: [TailscaleDevice] = []
-        result.reserveCapacity(devices.count)
-        for device in devices {
-            guard let object = device.objectValue else { throw .malformedResponse }
-            result.append(try TailscaleDevice(json: object))
+        let path = "/api/v2/tailnet/\(tailnetSegment)/devices"
+        let answer = try authorizedCall(method: "GET", path: path)
+        return try decoding("GET \(path)") { () throws(TailscaleError) in
+            guard let devices = answer["devices"]?.arrayValue else { throw .malformedResponse }
+            var result: [TailscaleDevice] = []
+            result.reserveCapacity(devices.count)
+            for device in devices {
+                guard let object = device.objectValue else { throw .malformedResponse }
+                result.append(try TailscaleDevice(json: object))
+            }
+            return result
         }
-        return result
     }
 
     /// One node by its numeric id or its nodeId (`GET /api/v2/device/{id}`).
     public func device(id: String) throws(TailscaleError) -> TailscaleDevice {
-        let answer = try authorizedCall(method: "GET", path: "/api/v2/device/\(PercentEncoding.encode(id))")
-        guard let object = answer.objectValue else { throw .malformedResponse }
-        return try TailscaleDevice(json: object)
+        let path = "/api/v2/device/\(PercentEncoding.encode(id))"
+        let answer = try authorizedCall(method: "GET", path: path)
+        return try decoding("GET \(path)") { () throws(TailscaleError) in
+            try TailscaleDevice(json: answer.objectValue ?? JSONObject())
+        }
     }
 
     /// Mints an auth key (`POST /api/v2/tailnet/{tailnet}/keys`). The tags must belong to the
@@ -70,9 +75,19 @@ public final class TailscaleClient {
             "expirySeconds": .int(expirySeconds),
             "description": .string(description),
         ]
-        let answer = try authorizedCall(
-            method: "POST", path: "/api/v2/tailnet/\(tailnetSegment)/keys", jsonBody: body)
-        return try TailscaleAuthKey(json: answer)
+        let path = "/api/v2/tailnet/\(tailnetSegment)/keys"
+        let answer = try authorizedCall(method: "POST", path: path, jsonBody: body)
+        return try decoding("POST \(path)") { () throws(TailscaleError) in try TailscaleAuthKey(json: answer) }
+    }
+
+    /// Runs `decode`, logging when the answer is not the documented shape.
+    private func decoding<T>(_ operation: String, _ decode: () throws(TailscaleError) -> T) throws(TailscaleError) -> T {
+        do {
+            return try decode()
+        } catch {
+            log("\(operation) answered JSON that is not the documented shape")
+            throw error
+        }
     }
 
     private var tailnetSegment: String { PercentEncoding.encode(configuration.tailnet) }
