@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL"]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"]),
         .target(name: "Supervisor", dependencies: ["CShims", "JSON"]),
-        .target(name: "Postgres", dependencies: ["CPostgres"]),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"]),
         .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON"]),
         .target(name: "Gateway", dependencies: [
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
         .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI"]),
     ]

@@ -1,3 +1,4 @@
+import Crypto
 /// One SQL file from the migrations directory.
 public struct Migration: Equatable, Sendable {
     /// The file name, e.g. `001_portal_tables.sql`; applied in name order.
@@ -9,7 +10,7 @@ public struct Migration: Equatable, Sendable {
     public init(name: String, sql: String) {
         self.name = name
         self.sql = sql
-        self.checksum = SHA256Digest.hex(sql)
+        self.checksum = Digest.sha256Hex(sql)
     }
 }
 
