@@ -1,0 +1,99 @@
+"""`python -m deploy.bench` (what `make bench` runs): starts a whole stack and the C ceiling in
+a temporary directory, measures every scenario with wrk through nginx, prints the table and
+writes var/bench-latest.json. It reports goals but never fails on them: the exit status is
+non-zero only when the stack could not start."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from deploy.devstack.stack import REPO, Stack, StackConfig
+
+from . import memory, wrk
+from .ceiling import Ceiling
+from .fixtures import Fixtures
+from .report import format_run, write_json
+from .results import BenchRun, RunParameters
+from .runner import ScenarioRunner
+from .scenarios import CEILING, SCENARIOS
+
+RESULT_FILE = REPO / "var/bench-latest.json"
+# Passed to the service explicitly, so that the device-list budget is computed from what ran.
+SYNC_INTERVAL_SECONDS = 30
+
+
+def main() -> int:
+    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
+    if not binary.exists():
+        print(f"bench: {binary} is missing: run `make build` first", file=sys.stderr)
+        return 1
+    workers = os.cpu_count() or 2
+    parameters = RunParameters(duration_seconds=_seconds("BENCH_DURATION", 10), warmup_seconds=_seconds("BENCH_WARMUP", 2),
+                               threads=wrk.THREADS, connections=wrk.CONNECTIONS, workers=workers,
+                               sync_interval_seconds=SYNC_INTERVAL_SECONDS)
+    # SIGTERM unwinds like Ctrl-C, so that the finally blocks stop everything we started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    with tempfile.TemporaryDirectory(prefix="nexus-bench-") as state:
+        state_dir = Path(state)
+        stack = Stack(StackConfig(state_dir=state_dir, binary=binary, workers=workers, log_to_file=True,
+                                  settings={"MONITOR_INTERVAL_SECONDS": str(SYNC_INTERVAL_SECONDS)}))
+        ceiling = Ceiling(state_dir, stack.ceiling_socket, workers)
+        try:
+            try:
+                stack.start()
+                ceiling.start()
+                fixtures = Fixtures(stack)
+            except Exception as failure:
+                print(f"bench: the stack could not start: {failure}", file=sys.stderr)
+                _print_log_tail(stack)
+                return 1
+            run = _measure(fixtures, state_dir, parameters)
+        finally:
+            ceiling.stop()
+            stack.stop()
+    print(format_run(run))
+    write_json(run, RESULT_FILE)
+    print(f"\nwritten to {RESULT_FILE.relative_to(REPO)}")
+    return 0
+
+
+def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> BenchRun:
+    scripts_dir = state_dir / "wrk"
+    scripts_dir.mkdir(mode=0o700)
+    runner = ScenarioRunner(fixtures, scripts_dir, parameters)
+    serve_pid = fixtures.stack.serve.pid
+    run = BenchRun(parameters, ceiling=runner.measure(CEILING))
+    for scenario in SCENARIOS:
+        run.scenarios.append(runner.measure(scenario))
+        # Workers are recycled after a number of requests: a snapshot per scenario catches
+        # growth that the replacement measured at the end would hide.
+        run.record_memory(memory.measure(serve_pid))
+    return run
+
+
+def _seconds(name: str, default: int) -> int:
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit():
+        raise SystemExit(f"bench: {name} must be a whole number of seconds, not {text!r}")
+    return int(text)
+
+
+def _print_log_tail(stack: Stack, lines: int = 20) -> None:
+    for log in sorted(stack.run_dir.glob("*.log")):
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        if tail:
+            print(f"--- last lines of {log.name} ---", *tail, sep="\n", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; everything it started is stopped", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,71 @@
+"""What one benchmark run found, as values the table, the goals and the JSON file share."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .memory import MemorySnapshot
+from .wrk import WrkResult
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    name: str
+    measured: WrkResult | None = None
+    skipped: str | None = None
+    # Tailscale scenarios only: the simulator's device-list count over the measured run.
+    device_list_calls: int | None = None
+
+    def as_json(self, ceiling_rps: float | None) -> dict:
+        entry: dict = {"name": self.name}
+        if self.measured is None:
+            entry["skipped"] = self.skipped
+            return entry
+        entry.update(self.measured.as_json())
+        entry["percent_of_ceiling"] = percent_of(self.measured.requests_per_second, ceiling_rps)
+        if self.device_list_calls is not None:
+            entry["device_list_calls"] = self.device_list_calls
+        return entry
+
+
+@dataclass(frozen=True)
+class RunParameters:
+    duration_seconds: int
+    warmup_seconds: int
+    threads: int
+    connections: int
+    workers: int
+    sync_interval_seconds: int
+
+    @property
+    def device_list_budget(self) -> int:
+        """At most one device-list call per sync interval the measured run spans."""
+        return max(1, math.ceil(self.duration_seconds / self.sync_interval_seconds))
+
+
+@dataclass
+class BenchRun:
+    parameters: RunParameters
+    ceiling: ScenarioResult | None = None
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+    memory: MemorySnapshot | None = None
+    # The largest worker seen after any scenario (workers are recycled, so the last snapshot
+    # may show young ones).
+    peak_worker_kib: int = 0
+
+    def record_memory(self, snapshot: MemorySnapshot) -> None:
+        self.memory = snapshot
+        self.peak_worker_kib = max(self.peak_worker_kib, snapshot.largest_worker_kib)
+
+    @property
+    def ceiling_rps(self) -> float | None:
+        return self.ceiling.measured.requests_per_second if self.ceiling and self.ceiling.measured else None
+
+    def scenario(self, name: str) -> ScenarioResult | None:
+        return next((result for result in self.scenarios if result.name == name), None)
+
+
+def percent_of(rps: float, ceiling_rps: float | None) -> float | None:
+    if not ceiling_rps:
+        return None
+    return round(100.0 * rps / ceiling_rps, 1)
