@@ -48,7 +48,7 @@ class Fixtures:
 
     @staticmethod
     def _post(function: str, body: dict, headers: dict[str, str]) -> HTTPRequest:
-        return HTTPRequest("POST", f"/functions/v1/{function}", json.dumps(body),
+        return HTTPRequest("POST", f"/functions/v1/{function}", json.dumps(body, separators=(",", ":")),
                            {"Content-Type": "application/json", **headers})
 
     def send(self, request: HTTPRequest) -> tuple[int, dict]:
