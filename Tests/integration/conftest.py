@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,8 +23,21 @@ from deploy.devstack.stack import Stack, StackConfig  # noqa: E402
 BINARY = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
 
 
-def start_stack(state_dir: Path, **overrides) -> Stack:
-    """A stack of its own, for tests that need other settings or break things on purpose."""
+def stack_dir() -> Path:
+    """A fresh state directory that the unprivileged `postgres` and `www-data` users can reach
+    (pytest's own temporary directories are private to root)."""
+    base = Path(tempfile.gettempdir()) / "nexus-vault-tests"
+    base.mkdir(mode=0o755, exist_ok=True)
+    os.chmod(base, 0o755)
+    path = Path(tempfile.mkdtemp(prefix="stack-", dir=base))
+    os.chmod(path, 0o755)
+    return path
+
+
+def start_stack(state_dir: Path | None = None, **overrides) -> Stack:
+    """A stack of its own, for tests that need other settings or break things on purpose.
+    The caller stops it (`stack.stop()`), typically in a `finally` or a fixture."""
+    state_dir = state_dir if state_dir is not None and os.stat(state_dir).st_mode & 0o005 else stack_dir()
     settings = overrides.pop("settings", {})
     config = StackConfig(state_dir=state_dir, binary=BINARY, workers=overrides.pop("workers", 2),
                          settings={"MONITOR_INTERVAL_SECONDS": "2", **settings}, **overrides)
@@ -37,11 +51,11 @@ def start_stack(state_dir: Path, **overrides) -> Stack:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Stack:
+def stack() -> Stack:
     """The shared stack. Tests that stop or restart parts of it must leave it healthy."""
     if not BINARY.exists():
         pytest.fail(f"{BINARY} is missing: run `make build` (or `make test`) first")
-    instance = start_stack(tmp_path_factory.mktemp("stack"))
+    instance = start_stack()
     yield instance
     instance.stop()
 

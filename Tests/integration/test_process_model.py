@@ -1,0 +1,195 @@
+"""The supervisor's duties, on private stacks: respawn, recycle, request timeouts, graceful
+stop, graceful reload, no orphans, crash-loop backoff."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from conftest import BINARY, World, start_stack, stack_dir
+from deploy.devstack.processes import child_pids, process_command, wait_until
+from loadgen import Load
+
+
+def workers_of(stack) -> list[int]:
+    return [pid for pid in child_pids(stack.serve.pid) if "worker" in process_command(pid)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def pool_status(stack) -> dict:
+    return json.loads(stack.nexus("status"))
+
+
+@pytest.fixture()
+def private_stack(request):
+    settings = getattr(request, "param", {})
+    instance = start_stack(settings=settings)
+    yield instance
+    instance.stop()
+
+
+def health(stack):
+    return lambda session: session.get(f"{stack.base_url}/functions/v1/health", timeout=10)
+
+
+def test_worker_killed_with_sigkill_under_load_is_replaced(private_stack):
+    stack = private_stack
+    before = workers_of(stack)
+    assert len(before) == 2
+    with Load(health(stack), threads=4) as load:
+        time.sleep(1.0)
+        os.kill(before[0], signal.SIGKILL)
+        wait_until(lambda: len(workers_of(stack)) == 2 and before[0] not in workers_of(stack), 10, "a replacement worker")
+        recovered = time.monotonic()
+        time.sleep(1.5)
+    after = load.outcomes(since=recovered + 0.2)
+    assert after and set(after) == {200}, after
+    overall = load.outcomes()
+    assert overall[200] > 100 and sum(overall.values()) - overall[200] <= 4, overall
+    assert before[0] not in workers_of(stack)
+    assert pool_status(stack)["crashes"] >= 1
+
+
+@pytest.mark.parametrize("private_stack", [{"DB_STATEMENT_TIMEOUT_MS": "30000"}], indirect=True)
+def test_sigterm_lets_an_in_flight_request_finish(private_stack):
+    stack = private_stack
+    world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
+    user = world.user()
+    blocker = psycopg.connect(stack.postgres.url())
+    blocker.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")  # the request's profile lookup waits
+    answer: dict = {}
+
+    def call():
+        answer["response"] = requests.post(f"{stack.base_url}/functions/v1/device-enrollment",
+                                           json={"action": "in-flight"}, headers={"Authorization": f"Bearer {user.token}"},
+                                           timeout=30)
+
+    workers = workers_of(stack)
+    client = threading.Thread(target=call)
+    client.start()
+    wait_until(lambda: any(child["state"] == "busy" for child in pool_status(stack)["children"]), 10, "a busy worker")
+    stack.serve.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    assert stack.serve.poll() is None, "the supervisor left before its in-flight request finished"
+    blocker.rollback()
+    client.join(timeout=20)
+    assert answer["response"].status_code == 400
+    assert answer["response"].json() == {"error": "Invalid action"}
+    assert stack.serve.wait(timeout=15) == 0
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_supervisor_killed_with_sigkill_leaves_no_orphans(private_stack):
+    stack = private_stack
+    workers = workers_of(stack)
+    assert len(workers) == 2
+    stack.serve.send_signal(signal.SIGKILL)
+    stack.serve.wait(timeout=5)
+    wait_until(lambda: not any(alive(pid) for pid in workers), 5, "orphaned workers to exit")
+
+
+def test_sighup_reloads_settings_without_refusing_a_request(private_stack):
+    stack = private_stack
+    before = set(workers_of(stack))
+    stack.env_file.write_text(stack.env_file.read_text().replace("WORKERS=2", "WORKERS=3"))
+    with Load(health(stack), threads=4) as load:
+        time.sleep(0.8)
+        stack.serve.send_signal(signal.SIGHUP)
+        wait_until(lambda: len(workers_of(stack)) == 3 and not (set(workers_of(stack)) & before), 20,
+                   "the new generation to take over")
+        time.sleep(0.8)
+    outcomes = load.outcomes()
+    assert set(outcomes) == {200}, outcomes
+    assert outcomes[200] > 100
+    status = pool_status(stack)
+    assert status["generation"] == 1 and status["reloads"] == 1
+
+
+def test_bad_settings_on_reload_keep_the_running_pool(private_stack):
+    stack = private_stack
+    before = set(workers_of(stack))
+    stack.env_file.write_text(stack.env_file.read_text() + "WORKERS=many\n")
+    stack.serve.send_signal(signal.SIGHUP)
+    time.sleep(1.5)
+    assert set(workers_of(stack)) == before
+    assert requests.get(f"{stack.base_url}/functions/v1/health", timeout=5).status_code == 200
+    assert "reload refused" in stack.read_log()
+
+
+@pytest.mark.parametrize("private_stack", [{"WORKER_MAX_REQUESTS": "5"}], indirect=True)
+def test_workers_are_recycled_after_max_requests(private_stack):
+    stack = private_stack
+    first = set(workers_of(stack))
+    session = requests.Session()
+    statuses = [session.get(f"{stack.base_url}/functions/v1/health", timeout=5).status_code for _ in range(60)]
+    assert set(statuses) == {200}
+    wait_until(lambda: len(workers_of(stack)) == 2, 5, "the pool to be full again")
+    assert not (set(workers_of(stack)) & first)
+    # The status file is rewritten once a second.
+    wait_until(lambda: pool_status(stack)["spawned"] >= 2 + 60 // 5 - 2, 5, "the recycled workers in the status")
+    assert pool_status(stack)["crashes"] == 0
+
+
+@pytest.mark.parametrize("private_stack", [{"REQUEST_TIMEOUT_SECONDS": "2", "DB_STATEMENT_TIMEOUT_MS": "60000"}], indirect=True)
+def test_a_worker_stuck_in_one_request_is_killed_and_replaced(private_stack):
+    stack = private_stack
+    world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
+    user = world.user()
+    blocker = psycopg.connect(stack.postgres.url())
+    blocker.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
+    started = time.monotonic()
+    response = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "stuck"},
+                             headers={"Authorization": f"Bearer {user.token}"}, timeout=30)
+    elapsed = time.monotonic() - started
+    blocker.rollback()
+    assert 1.5 <= elapsed < 6, elapsed
+    assert response.status_code == 503
+    assert response.json() == {"error": "Service temporarily unavailable"}
+    wait_until(lambda: pool_status(stack)["killed_for_timeout"] == 1 and len(workers_of(stack)) == 2, 5, "a replacement")
+    again = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "after"},
+                          headers={"Authorization": f"Bearer {user.token}"}, timeout=10)
+    assert again.status_code == 400 and again.json() == {"error": "Invalid action"}
+
+
+def test_a_crash_loop_backs_off():
+    """Workers that cannot start (their JWKS URL is unreachable) are respawned ever more slowly."""
+    state = stack_dir()
+    env = state / "crash.env"
+    socket_path = state / "fcgi.sock"
+    status_path = state / "status.json"
+    env.write_text("\n".join([
+        "DATABASE_URL=postgresql://postgres@127.0.0.1:1/none",
+        "JWT_SECRET=" + "s" * 40,
+        "JWT_JWKS_URL=http://127.0.0.1:1/jwks.json",
+        "SECRETS_ENCRYPTION_KEY=" + "ab" * 32,
+        f"FCGI_LISTEN=unix:{socket_path}",
+        "WORKERS=2", "MONITOR_ENABLED=false", f"STATUS_FILE={status_path}", "",
+    ]))
+    serve = subprocess.Popen([str(BINARY), "serve", "--env-file", str(env)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        time.sleep(6)
+        status = json.loads(status_path.read_text())
+        # Without backoff two slots would spawn hundreds of times in 6 s; with it, about a dozen.
+        assert 4 <= status["spawned"] <= 30, status
+        assert status["crashes"] >= 4
+        cpu_ticks = sum(int(field) for field in open(f"/proc/{serve.pid}/stat").read().rsplit(")", 1)[1].split()[11:13])
+        assert cpu_ticks < 100, f"the supervisor burnt {cpu_ticks} ticks in a crash loop"
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=10) == 0
+    assert not socket_path.exists(), "the socket file was not removed on stop"
