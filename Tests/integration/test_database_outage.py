@@ -1,0 +1,65 @@
+"""PostgreSQL restarted under load: 503 with Retry-After while it is down (never 500, never a
+hang), and recovery by itself once it is back, without restarting the service."""
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+import requests
+
+from conftest import World, start_stack
+from deploy.devstack.processes import wait_until
+from loadgen import Load
+
+
+@pytest.fixture()
+def outage_stack():
+    instance = start_stack()
+    yield instance
+    if not instance.postgres.is_running():
+        instance.postgres.start()
+    instance.stop()
+
+
+def test_database_restart_under_load(outage_stack):
+    stack = outage_stack
+    world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
+    user = world.user()
+    world.db.close()
+    url = f"{stack.base_url}/functions/v1/device-enrollment"
+    bodies: dict[int, set] = {}
+    slowest = [0.0]
+
+    def call(session: requests.Session):
+        started = time.monotonic()
+        response = session.post(url, json={"action": "probe"}, headers={"Authorization": f"Bearer {user.token}"}, timeout=15)
+        slowest[0] = max(slowest[0], time.monotonic() - started)
+        bodies.setdefault(response.status_code, set()).add(response.text)
+        if response.status_code == 503:
+            assert response.headers.get("Retry-After") == "5"
+        return response
+
+    with Load(call, threads=4) as load:
+        time.sleep(1.0)
+        stack.postgres.stop()
+        down = time.monotonic()
+        time.sleep(2.0)
+        ready = requests.get(f"{stack.base_url}/functions/v1/ready", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json() == {"error": "Service temporarily unavailable"}
+        during = load.outcomes(since=down + 0.5)
+        stack.postgres.start()
+        back = time.monotonic()
+        wait_until(lambda: load.outcomes(since=time.monotonic() - 0.5).get(400, 0) > 0, 15, "requests to succeed again")
+        recovered = time.monotonic()
+        time.sleep(1.5)
+
+    assert during.get(503, 0) > 10, during
+    assert set(during) <= {503}, during
+    assert bodies[503] == {'{"error":"Service temporarily unavailable"}'}
+    assert set(load.outcomes()) <= {400, 503}, load.outcomes()
+    assert set(load.outcomes(since=recovered + 0.5)) == {400}
+    assert recovered - back < 10
+    assert slowest[0] < 5, f"a request took {slowest[0]:.1f} s while the database was down"
+    assert requests.get(f"{stack.base_url}/functions/v1/ready", timeout=5).status_code == 200

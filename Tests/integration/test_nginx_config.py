@@ -1,0 +1,45 @@
+"""`nginx -t` on the production site and on the local configuration."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import REPO, stack_dir
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    certificate, key = directory / "fullchain.pem", directory / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=gateway.example.com",
+                    "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
+    return certificate, key
+
+
+def test_production_site_passes_nginx_t():
+    work = stack_dir()
+    certificate, key = self_signed_certificate(work)
+    site = (REPO / "nginx/nexus-vault.conf").read_text()
+    site = (site.replace("/etc/ssl/nexus-vault/fullchain.pem", str(certificate))
+                .replace("/etc/ssl/nexus-vault/privkey.pem", str(key))
+                .replace("/etc/nginx/snippets/nexus-vault-locations.conf", str(REPO / "nginx/nexus-vault-locations.conf"))
+                .replace("/var/log/nginx/", f"{work}/"))
+    (work / "site.conf").write_text(site)
+    (work / "nginx.conf").write_text(f"""
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    include {work}/site.conf;
+}}
+""")
+    result = subprocess.run(["nginx", "-t", "-c", str(work / "nginx.conf"), "-p", str(work)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
+
+
+def test_local_configuration_passes_nginx_t(stack):
+    # The stack already ran `nginx -t` on its rendered configuration before starting nginx;
+    # run it again here so that a failure names this file.
+    conf = stack.run_dir / "nginx.conf"
+    result = subprocess.run(["nginx", "-t", "-c", str(conf), "-p", str(stack.run_dir)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
