@@ -1,0 +1,57 @@
+import JSON
+
+/// `create_pending_device`: an admin prepares a device for a user of their organization; the
+/// user redeems the token on the new device with `verify`.
+struct CreatePendingDeviceAction: EnrollmentAction {
+    static let name = "create_pending_device"
+    static let message = "Pending device created. User can enroll using the enrollment token."
+
+    let call: EnrollmentCall
+
+    init(_ call: EnrollmentCall) { self.call = call }
+
+    func run() throws -> JSONValue {
+        let body = call.body
+        let requestedUserID = try OptionalField.text(body, "user_id", orThrow: EnrollmentError.userNotFound)
+        let requestedOrganizationID = try OptionalField.text(body, "organization_id", orThrow: .forbidden)?.lowercased()
+        let requestedAuthKey = try OptionalField.text(body, "tailscale_auth_key", orThrow: EnrollmentError.invalidAuthKey,
+                                                      isValid: FieldRule.isAuthKey)
+        let caller = call.caller
+        // `user` and `support` never create devices; an admin only in an organization they administer.
+        guard caller.isAnyAdmin else { throw APIError.forbidden }
+        if let requestedOrganizationID, !caller.isAdmin(of: requestedOrganizationID) { throw APIError.forbidden }
+
+        let target = try targetProfile(requestedUserID)
+        let organizationID = requestedOrganizationID ?? target.organizationID
+        guard let organizationID, target.organizationID == organizationID else { throw EnrollmentError.userNotInOrganization }
+
+        let device = PendingDevice(userID: target.userID, organizationID: organizationID,
+                                   name: call.fields.deviceName ?? "Pending Device", type: call.fields.deviceType ?? .laptop,
+                                   os: call.fields.os, createdBy: caller.userID,
+                                   tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        let history = ChangeRecord(
+            deviceEvents: [call.event("pending_device_created", deviceID: device.id,
+                                      ["created_by": .optional(caller.userID), "expires_at": .string(device.expiresAt)])],
+            auditEntries: [call.audit("pending_device_created", organizationID: organizationID,
+                                      ["device_id": .string(device.id), "target_user_id": .string(device.userID)])])
+        _ = try PendingDeviceIssuer(call: call).issue(device, requestedAuthKey: requestedAuthKey, authKeyRequired: true, history: history)
+        return [
+            "success": true, "device_id": .string(device.id), "enrollment_token": .string(device.token.raw),
+            "expires_at": .string(device.expiresAt), "message": .string(Self.message),
+        ]
+    }
+
+    /// The user the device is for (default: the caller). A user in an organization the caller
+    /// does not administer answers like one that does not exist: an org admin learns nothing
+    /// about other organizations' users.
+    private func targetProfile(_ requestedUserID: String?) throws -> Profile {
+        guard let userID = (requestedUserID ?? call.caller.userID)?.lowercased(), UUIDText.isValid(userID) else {
+            throw EnrollmentError.userNotFound
+        }
+        let profile = userID == call.caller.profile?.userID
+            ? call.caller.profile
+            : try ProfileStore.load(userID: userID, in: call.database)
+        guard let profile, call.caller.isAdmin(of: profile.organizationID) else { throw EnrollmentError.userNotFound }
+        return profile
+    }
+}

@@ -1,0 +1,25 @@
+import JSON
+
+/// `generate_token`: any user starts enrolling a new device of their own (the portal shows the
+/// token as a QR code). A missing Tailscale key is not an error here.
+struct GenerateTokenAction: EnrollmentAction {
+    static let name = "generate_token"
+
+    let call: EnrollmentCall
+
+    init(_ call: EnrollmentCall) { self.call = call }
+
+    func run() throws -> JSONValue {
+        guard let userID = call.caller.userID else { throw EnrollmentError.userNotFound }
+        let device = PendingDevice(userID: userID, organizationID: call.caller.organizationID,
+                                   name: call.fields.deviceName ?? "New Device", type: call.fields.deviceType ?? .laptop,
+                                   os: call.fields.os, createdBy: userID,
+                                   tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        let history = ChangeRecord(deviceEvents: [call.event("enrollment_initiated", deviceID: device.id, ["method": "qr_code"])])
+        let hasAuthKey = try PendingDeviceIssuer(call: call).issue(device, requestedAuthKey: nil, authKeyRequired: false, history: history)
+        return [
+            "success": true, "enrollment_token": .string(device.token.raw), "device_id": .string(device.id),
+            "expires_at": .string(device.expiresAt), "has_tailscale_key": .bool(hasAuthKey),
+        ]
+    }
+}

@@ -1,0 +1,85 @@
+import JSON
+import Postgres
+
+/// A device as `verify` sees it, found by its enrollment token.
+struct RedeemableDevice {
+    let id: String
+    let userID: String
+    let organizationID: String?
+    let organizationName: String?
+    let name: String
+    let status: String
+    let deviceType: String
+    /// As stored (`enc:v1:` or plain).
+    let storedAuthKey: String?
+    let tags: [String]
+    let group: String
+    let expiresAt: String?
+    let isExpired: Bool
+    /// The fingerprint this very token was redeemed with ("" for none); nil while unredeemed.
+    let boundFingerprint: String?
+}
+
+/// The SQL of token redemption.
+enum TokenRedemptionStore {
+    // Tokens the service issued are found by hash; a raw token the portal wrote itself by value.
+    static let findSQL = """
+        SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id,
+               o.name AS organization_name, d.name, d.status, d.device_type, d.tailscale_auth_key,
+               d.metadata->'tailscale_tags' AS tags, d.metadata->>'tailscale_group' AS tailscale_group,
+               to_char(d.enrollment_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
+               coalesce(d.enrollment_expires_at <= now(), false) AS expired,
+               CASE WHEN d.enrollment_verified_token_hash = $1 THEN d.enrollment_verified_fingerprint END AS bound_fingerprint
+        FROM devices d LEFT JOIN organizations o ON o.id = d.organization_id
+        WHERE d.enrollment_token_hash = $1 OR d.enrollment_token = $2
+        LIMIT 1
+        """
+
+    // The row lock of this UPDATE serializes concurrent redemptions: a second one waits, then
+    // re-checks the condition against the committed row and matches nothing.
+    static let bindSQL = """
+        UPDATE devices SET
+            device_type = coalesce($3, device_type),
+            fingerprint = coalesce($4, fingerprint),
+            name = coalesce($5, name),
+            os = coalesce($6, os),
+            metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object('token_validated_at', $7::text),
+            enrollment_verified_token_hash = $2,
+            enrollment_verified_fingerprint = coalesce($4, '')
+        WHERE id = $1::uuid AND status = 'pending' AND enrollment_verified_token_hash IS DISTINCT FROM $2
+        """
+
+    static func find(_ token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
+        let row = try database.withConnection { connection in try connection.query(findSQL, [token.hash, token.raw]).first }
+        guard let row, let id = row["id"], let userID = row["user_id"] else { return nil }
+        return RedeemableDevice(
+            id: id, userID: userID, organizationID: row["organization_id"], organizationName: row["organization_name"],
+            name: row["name"] ?? "", status: row["status"] ?? "", deviceType: row["device_type"] ?? DeviceType.laptop.rawValue,
+            storedAuthKey: row["tailscale_auth_key"],
+            tags: TagList.parse(row["tags"]) ?? OrganizationTailscaleConfig.defaultTags,
+            group: row["tailscale_group"] ?? PendingDevice.defaultGroup,
+            expiresAt: row["expires_at"], isExpired: row.bool("expired") ?? false,
+            boundFingerprint: row["bound_fingerprint"])
+    }
+
+    /// Binds the token to the request's fingerprint and takes over its device fields, with
+    /// the history, in one transaction. False when a concurrent `verify` bound it first.
+    static func bind(_ device: RedeemableDevice, token: EnrollmentToken, fields: EnrollmentFields,
+                     history: ChangeRecord, in database: Database) throws -> Bool {
+        do {
+            return try database.withConnection { connection in
+                try connection.transaction { connection in
+                    let bound = try connection.query(bindSQL, [
+                        device.id, token.hash, fields.deviceType?.rawValue, fields.fingerprint, fields.deviceName, fields.os,
+                        Timestamp.nowISO8601(),
+                    ]).affectedRows == 1
+                    if bound { try history.write(on: connection) }
+                    return bound
+                }
+            }
+        } catch let error as PostgresError where error.kind == .uniqueViolation {
+            // Only the fingerprint is unique among the columns written here.
+            throw EnrollmentError.fingerprintTaken
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import JSON
+
+/// `verify`: the new device redeems its enrollment token and receives what it needs to join
+/// the tailnet (auth key, tags, group, organization name).
+struct VerifyTokenAction: EnrollmentAction {
+    static let name = "verify"
+    static let defaultOrganizationName = "Tu Organización"
+
+    let call: EnrollmentCall
+
+    init(_ call: EnrollmentCall) { self.call = call }
+
+    func run() throws -> JSONValue {
+        let presented: String?
+        switch call.body["enrollment_token"] {
+        case nil, .null?, .string("")?: throw EnrollmentError.tokenRequired
+        case .string(let text)?: presented = text
+        default: presented = nil // a number or an object is just a wrong token
+        }
+        let failures = VerifyFailureLimit(call)
+        try failures.checkAllowed(in: call.database)
+        do {
+            guard let token = presented.flatMap(EnrollmentToken.init(presented:)) else { throw EnrollmentError.invalidToken }
+            return try redeem(token)
+        } catch let error as APIError where error == EnrollmentError.invalidToken || error == EnrollmentError.expiredToken {
+            try failures.recordFailure(in: call.database)
+            throw error
+        }
+    }
+
+    private func redeem(_ token: EnrollmentToken) throws -> JSONValue {
+        let fingerprint = call.fields.fingerprint ?? ""
+        // Two rounds: when a concurrent verify binds the token between our read and our write,
+        // the second round judges this request against that binding.
+        for _ in 0..<2 {
+            // Someone else's device answers exactly like an unknown token.
+            guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
+                  call.caller.userID == device.userID || call.caller.isAdmin(of: device.organizationID)
+            else { throw EnrollmentError.invalidToken }
+            if device.isExpired { throw EnrollmentError.expiredToken }
+            if let boundFingerprint = device.boundFingerprint {
+                // Redeemed already: the same device reloading gets the same answer, any other nothing.
+                guard boundFingerprint == fingerprint else { throw EnrollmentError.invalidToken }
+                return try answer(device, name: device.name, authKey: authKey(for: device))
+            }
+            let authKey = try authKey(for: device)
+            let deviceType = call.fields.deviceType?.rawValue ?? device.deviceType
+            let history = ChangeRecord(deviceEvents: [call.event("token_validated", deviceID: device.id,
+                                                                 ["device_type": .string(deviceType), "has_tailscale_key": true])])
+            if try TokenRedemptionStore.bind(device, token: token, fields: call.fields, history: history, in: call.database) {
+                return answer(device, name: call.fields.deviceName ?? device.name, authKey: authKey)
+            }
+        }
+        throw EnrollmentError.invalidToken
+    }
+
+    /// The device's own key, else the organization's, else the setting's (never minted here:
+    /// a key is minted when the device is created).
+    private func authKey(for device: RedeemableDevice) throws -> String {
+        let resolver = call.authKeys
+        let key = try resolver.resolve(
+            preferred: resolver.reveal(device.storedAuthKey),
+            organization: {
+                try call.database.withConnection { connection in
+                    try OrganizationTailscaleConfig.newestActive(organizationID: device.organizationID, on: connection)
+                }
+            },
+            minting: .never)
+        guard let key else { throw EnrollmentError.noAuthKeyForDevice }
+        return key
+    }
+
+    private func answer(_ device: RedeemableDevice, name: String, authKey: String) -> JSONValue {
+        [
+            "success": true, "device_id": .string(device.id), "device_name": .string(name),
+            "organization_name": .string(device.organizationName ?? Self.defaultOrganizationName),
+            "tailscale_auth_key": .string(authKey), "tailscale_tags": .array(device.tags.map(JSONValue.string)),
+            "tailscale_group": .string(device.group), "expires_at": .optional(device.expiresAt),
+        ]
+    }
+}
