@@ -34,8 +34,3 @@ enum WorkerCommand {
         }
     }
 }
-
-/// The device monitor process; the Tailscale issue fills it in.
-enum MonitorCommand {
-    static let isAvailable = false
-}

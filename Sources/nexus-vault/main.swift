@@ -18,6 +18,7 @@ let usage = """
     service
       serve                      supervisor: binds the FastCGI socket, runs the worker pool
       worker                     one FastCGI worker (fd 0 = listen socket; started by serve)
+      monitor                    device monitor: syncs the tailnet, marks devices offline/online
       migrate                    applies migrations/ to DATABASE_URL
       config check               prints the effective settings, secrets masked
       status                     prints the pool status written by serve (STATUS_FILE)
@@ -43,6 +44,7 @@ do {
     switch command {
     case "serve": exit(try ServeCommand.run(Options(rest, allowed: ["--env-file"])))
     case "worker": exit(try WorkerCommand.run(Options(rest, allowed: ["--env-file"])))
+    case "monitor": exit(try MonitorCommand.run(Options(rest, allowed: ["--env-file"])))
     case "migrate": try AdminCommands.migrate(Options(rest, allowed: ["--env-file"]))
     case "config" where rest.first == "check": try AdminCommands.configCheck(Options(rest.dropFirst(), allowed: ["--env-file"]))
     case "status": try AdminCommands.status(Options(rest, allowed: ["--env-file"]))

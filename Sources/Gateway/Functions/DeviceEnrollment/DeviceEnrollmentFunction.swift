@@ -11,6 +11,7 @@ public struct DeviceEnrollmentFunction: GatewayFunction {
         GenerateTokenAction.self,
         SilentEnrollmentAction.self,
         VerifyTokenAction.self,
+        CheckTailscaleStatusAction.self,
     ]
 
     public init() {}

@@ -3,15 +3,26 @@ import JSON
 /// `/functions/v1/tailscale-api`: the action comes from the body or the query string.
 public struct TailscaleAPIFunction: GatewayFunction {
     public static let missingAuthorization = "Authorization required"
-    public static let actions = ["list-devices", "check-device", "generate-auth-key", "validate-enrollment", "sync-devices"]
+    static let actionTypes: [any TailscaleAction.Type] = [
+        ListDevicesAction.self,
+        CheckDeviceAction.self,
+        GenerateAuthKeyAction.self,
+        ValidateEnrollmentAction.self,
+        SyncDevicesAction.self,
+    ]
+    public static let actions = actionTypes.map { $0.name }
     public static let invalidAction = APIError.badRequest("Invalid action. Valid actions: " + actions.joined(separator: ", "))
     public let name = "tailscale-api"
 
     public init() {}
 
     public func handle(_ context: RequestContext) throws -> JSONValue {
-        context.action = try Self.action(of: context.request)
-        throw Self.invalidAction
+        let name = try Self.action(of: context.request)
+        guard let action = Self.actionTypes.first(where: { $0.name == name }) else { throw Self.invalidAction }
+        context.action = action.name
+        let caller = try context.authenticate(action.acceptsAnonymousKey ? .userOrAnonymous : .user,
+                                              missingMessage: Self.missingAuthorization)
+        return try action.init(TailscaleCall(request: context.request, services: context.services, caller: caller)).run()
     }
 
     /// The portal sends the action in the body or as `?action=`; both, and different: 400.

@@ -1,0 +1,78 @@
+import JSON
+import Tailscale
+
+/// `check_tailscale_status`: has the device the portal is waiting for joined the tailnet? When
+/// its node is connected, the enrollment completes here (device active and trusted, token and
+/// stored key cleared). Answered from the synced inventory; a stale one is refreshed by one
+/// poller at a time, and a Tailscale failure only means "not connected yet".
+struct CheckTailscaleStatusAction: EnrollmentAction {
+    static let name = "check_tailscale_status"
+    static let deviceIDRequired = APIError.badRequest("Device ID required")
+    static let deviceNotFound = APIError.notFound("Device not found")
+
+    let call: EnrollmentCall
+
+    init(_ call: EnrollmentCall) { self.call = call }
+
+    func run() throws -> JSONValue {
+        // The portal passes the device id in `enrollment_token`.
+        guard let requestedID = (text("enrollment_token") ?? text("device_id"))?.lowercased() else { throw Self.deviceIDRequired }
+        let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds,
+                                         tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        guard case let (found, fresh)? = try lookup.device(id: requestedID),
+              call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
+        else { throw Self.deviceNotFound }
+        var device = found
+        if !fresh, refreshInventory(), let again = try lookup.device(id: requestedID) { device = again.0 }
+
+        guard let node = device.node, node.online, device.status != "revoked", device.status != "inactive" else {
+            return ["success": true, "status": .string(device.status), "tailscale_connected": false]
+        }
+        try complete(device, on: node)
+        return [
+            "success": true, "status": "active", "tailscale_connected": true,
+            "tailscale_hostname": .string(node.device.hostname), "tailscale_ip": .optional(node.device.addresses.first),
+        ]
+    }
+
+    /// True when this request refreshed the inventory. Tailscale being down or not configured
+    /// is not the portal's problem here: it keeps polling and sees "not connected" meanwhile.
+    private func refreshInventory() -> Bool {
+        do {
+            if case .refreshed = try InventoryRefresher(services: call.services).refresh(clientAddress: call.request.clientAddress) {
+                return true
+            }
+        } catch let error as TailscaleError {
+            call.services.logger.warning("inventory refresh failed", [("error", .string(String(describing: error)))])
+        } catch let error as APIError where error == .tailscaleNotConfigured {
+            // No OAuth client: the inventory is whatever the monitor of another host synced.
+        } catch {
+            call.services.logger.warning("inventory refresh failed", [("error_type", .string(String(describing: type(of: error))))])
+        }
+        return false
+    }
+
+    private func complete(_ device: JoiningDevice, on node: InventoryNode) throws {
+        let tailscale = node.device
+        let history = ChangeRecord(
+            deviceEvents: [call.event("tailscale_connected", deviceID: device.id, [
+                "tailscale_device_id": .string(tailscale.id), "tailscale_hostname": .string(tailscale.hostname),
+                "tailscale_ip": .optional(tailscale.addresses.first),
+            ])],
+            auditEntries: [call.audit("device_enrolled_tailscale", organizationID: device.organizationID, [
+                "device_id": .string(device.id), "tailscale_hostname": .string(tailscale.hostname),
+            ])])
+        try call.database.withConnection { connection in
+            try connection.transaction { connection in
+                if try TailnetLink.apply(deviceID: device.id, node: node, secrets: .clear, on: connection) {
+                    try history.write(on: connection)
+                }
+            }
+        }
+    }
+
+    private func text(_ name: String) -> String? {
+        guard let value = call.request.string(name), !value.isEmpty else { return nil }
+        return value
+    }
+}

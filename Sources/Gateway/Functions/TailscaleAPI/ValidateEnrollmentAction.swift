@@ -1,0 +1,44 @@
+import JSON
+
+/// `validate-enrollment`: once a connected node carries the device's hostname, the device is
+/// enrolled (active, trusted, linked to the node).
+struct ValidateEnrollmentAction: TailscaleAction {
+    static let name = "validate-enrollment"
+    static let notYetVisible: JSONValue = [
+        "success": true, "enrolled": false, "message": "Device not yet visible in Tailscale network",
+    ]
+
+    let call: TailscaleCall
+
+    init(_ call: TailscaleCall) { self.call = call }
+
+    func run() throws -> JSONValue {
+        guard let deviceID = call.text("deviceId") else { throw APIError.badRequest("Device ID required") }
+        let device = try call.accessibleDevice(deviceID)
+        // Revocation is an admin's decision; seeing the machine on the tailnet does not undo it.
+        guard device.status != "revoked", device.status != "inactive" else { throw APIError.forbidden }
+        let hostname = call.text("hostname") ?? device.tailscaleHostname ?? AccessibleDevice.expectedHostname(forName: device.name)
+        let lookup = call.nodeLookup()
+        let found = try InventoryRefresher(services: call.services)
+            .withFreshInventory(clientAddress: call.request.clientAddress) { try lookup.node(hostname: hostname) }
+        guard let node = found, node.online else { return Self.notYetVisible }
+
+        let tailscale = node.device
+        let event = call.event("tailscale_enrollment_complete", deviceID: device.id, [
+            "tailscale_device_id": .string(tailscale.id), "hostname": .string(tailscale.hostname),
+            "ip": .optional(tailscale.addresses.first),
+        ])
+        try call.database.withConnection { connection in
+            try connection.transaction { connection in
+                if try TailnetLink.apply(deviceID: device.id, node: node, secrets: .keep, on: connection) {
+                    try ChangeRecord(deviceEvents: [event]).write(on: connection)
+                }
+            }
+        }
+        return [
+            "success": true, "enrolled": true,
+            "device": ["id": .string(tailscale.id), "hostname": .string(tailscale.hostname), "online": true,
+                       "ipAddresses": CompatibleDevice.addresses(tailscale)],
+        ]
+    }
+}

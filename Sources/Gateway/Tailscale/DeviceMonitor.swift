@@ -1,0 +1,55 @@
+import Tailscale
+
+/// The background device monitor: every interval, the leading monitor syncs the inventory from
+/// the Tailscale API, which also turns long-unseen `active` devices `offline` and seen ones
+/// `active` again (with events and `pg_notify('device_status', ...)`). The others wait.
+public final class DeviceMonitor {
+    /// What one round did, for the log.
+    public enum Round: Equatable {
+        case following
+        case synced(SyncOutcome)
+        case failed
+        case notConfigured
+    }
+
+    private let services: Services
+    private let leadership: MonitorLeadership
+    private var wasLeader = false
+
+    public init(services: Services) {
+        self.services = services
+        leadership = MonitorLeadership(conninfo: services.settings.databaseURL,
+                                       connectTimeoutSeconds: services.settings.databaseConnectTimeoutSeconds)
+    }
+
+    public var intervalSeconds: Int { services.settings.monitor.intervalSeconds }
+
+    /// One round; logs leadership changes and failures (never a secret: errors here carry none).
+    @discardableResult
+    public func runRound() -> Round {
+        let leading = leadership.claim()
+        if leading != wasLeader {
+            services.logger.info(leading ? "monitor leads: this process syncs the device inventory" : "monitor follows: another process leads")
+            wasLeader = leading
+        }
+        guard leading else { return .following }
+        guard let client = services.tailscale else { return .notConfigured }
+        do {
+            let devices = try client.listDevices()
+            let outcome = try InventorySync(offlineAfterSeconds: services.settings.monitor.offlineAfterSeconds)
+                .run(devices, clientAddress: "unknown", source: "monitor", database: services.database)
+            if outcome.statusChanges > 0 {
+                services.logger.info("device status changes", [("changes", .int(outcome.statusChanges)),
+                                                               ("nodes", .int(outcome.nodes)), ("linked", .int(outcome.linkedDevices))])
+            }
+            return .synced(outcome)
+        } catch {
+            services.logger.warning("monitor round failed", [("error", .string(String(describing: error)))])
+            return .failed
+        }
+    }
+
+    public func stop() {
+        leadership.resign()
+    }
+}

@@ -1,0 +1,38 @@
+import Postgres
+
+/// The local device a tailscale-api action names with `deviceId`, loaded only when the caller
+/// may act on it.
+public struct AccessibleDevice: Sendable {
+    public let id: String
+    public let userID: String
+    public let organizationID: String?
+    public let name: String
+    public let status: String
+    public let tailscaleHostname: String?
+
+    static let select = """
+        SELECT id::text AS id, user_id::text AS user_id, organization_id::text AS organization_id, name, status,
+               tailscale_hostname
+        FROM devices WHERE id = $1::uuid
+        """
+
+    /// The caller's own device, or one in an organization the caller administers. Anything
+    /// else answers as if the device did not exist, so that ids of other tenants do not leak.
+    public static func load(id: String, for principal: Principal, database: Database) throws -> AccessibleDevice {
+        guard UUIDText.isValid(id) else { throw notFound }
+        let row = try database.withConnection { connection in try connection.query(select, [id]).first }
+        guard let row, let id = row["id"], let userID = row["user_id"], let name = row["name"], let status = row["status"]
+        else { throw notFound }
+        let device = AccessibleDevice(id: id, userID: userID, organizationID: row["organization_id"], name: name,
+                                      status: status, tailscaleHostname: row["tailscale_hostname"])
+        guard principal.userID == userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
+        return device
+    }
+
+    public static let notFound = APIError.notFound("Device not found")
+
+    /// The hostname Tailscale gives a machine with this device name: lower case, spaces as hyphens.
+    public static func expectedHostname(forName name: String) -> String {
+        String(name.lowercased().map { $0 == " " ? "-" : $0 })
+    }
+}
