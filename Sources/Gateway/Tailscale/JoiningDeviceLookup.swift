@@ -14,7 +14,8 @@ public struct JoiningDevice: Sendable {
 public struct JoiningDeviceLookup {
     /// The node is the one already linked by id; else one whose hostname is the device name
     /// (lower case, spaces as hyphens) and that was created after the enrollment token was
-    /// issued, so that an older machine with the same name is never taken for this one.
+    /// issued, so that an older machine with the same name is never taken for this one (to the
+    /// second: the API's times have no fraction).
     /// $1 device id, $2 inventory maximum age, $3 enrollment token lifetime (seconds).
     static let select = """
         SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id, d.status,
@@ -25,7 +26,8 @@ public struct JoiningDeviceLookup {
             SELECT \(InventoryNode.columns) FROM tailscale_nodes n
             WHERE (d.tailscale_device_id IS NOT NULL AND n.node_id = d.tailscale_device_id)
                OR (d.tailscale_device_id IS NULL AND lower(n.hostname) = lower(replace(d.name, ' ', '-'))
-                   AND n.created_at >= coalesce(d.enrollment_expires_at - make_interval(secs => $3), d.created_at))
+                   AND n.created_at >= date_trunc('second', coalesce(d.enrollment_expires_at - make_interval(secs => $3),
+                                                                      d.created_at)))
             ORDER BY node_online DESC, n.created_at DESC NULLS LAST
             LIMIT 1
         ) found ON true
