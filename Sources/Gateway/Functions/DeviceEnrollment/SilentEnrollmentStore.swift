@@ -10,14 +10,19 @@ enum SilentEnrollmentStore {
 
     // One round trip: find the caller's device and refresh its last_seen, except that a revoked
     // or inactive device stays exactly as it is (silent enrollment never undoes a revocation).
+    // last_seen is a heartbeat: the commit need not wait for the WAL flush (set_config with
+    // is_local applies to this statement's own transaction), and a crash can lose at most the
+    // last few milliseconds of heartbeats, never a device.
     static let touchSQL = """
         WITH found AS (
             SELECT id, status FROM devices WHERE fingerprint = $1 AND user_id = $2::uuid
         ), touched AS (
             UPDATE devices SET last_seen = now()
             FROM found WHERE devices.id = found.id AND found.status NOT IN ('revoked', 'inactive')
+        ), relaxed_commit AS (
+            SELECT set_config('synchronous_commit', 'off', true)
         )
-        SELECT id::text AS id, status FROM found
+        SELECT found.id::text AS id, found.status FROM found, relaxed_commit
         """
 
     static let insertSQL = """
@@ -31,7 +36,8 @@ enum SilentEnrollmentStore {
     /// revoked or deactivated; nil when the caller has none.
     static func touch(fingerprint: String, userID: String, in database: Database) throws -> KnownDevice? {
         try database.withConnection { connection in
-            guard let row = try connection.query(touchSQL, [fingerprint, userID]).first, let id = row["id"], let status = row["status"] else { return nil }
+            guard let row = try connection.query(touchSQL, [fingerprint, userID]).first,
+                  let id = row["id"], let status = row["status"] else { return nil }
             return KnownDevice(id: id, status: status)
         }
     }

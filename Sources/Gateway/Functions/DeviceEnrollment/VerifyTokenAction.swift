@@ -20,13 +20,18 @@ struct VerifyTokenAction: EnrollmentAction {
         let failures = VerifyFailureLimit(call)
         try failures.checkAllowed(in: call.database)
         do {
-            guard let token = presented.flatMap(EnrollmentToken.init(presented:)) else { throw EnrollmentError.invalidToken }
+            guard let token = presented.flatMap(EnrollmentToken.init(presented:)) else { throw UnredeemableToken() }
             return try redeem(token)
-        } catch let error as APIError where error == EnrollmentError.invalidToken || error == EnrollmentError.expiredToken {
+        } catch is UnredeemableToken {
             try failures.recordFailure(in: call.database)
-            throw error
+            throw EnrollmentError.invalidToken
         }
     }
+
+    /// A token that matches no pending device the caller may redeem: what a guesser gets, so the
+    /// only failure that counts against the limit. Holding a real token (expired, or redeemed by
+    /// another device) guesses nothing, and must not lock the rightful device out of a reload.
+    private struct UnredeemableToken: Error {}
 
     private func redeem(_ token: EnrollmentToken) throws -> JSONValue {
         let fingerprint = call.fields.fingerprint ?? ""
@@ -36,7 +41,7 @@ struct VerifyTokenAction: EnrollmentAction {
             // Someone else's device answers exactly like an unknown token.
             guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
                   call.caller.userID == device.userID || call.caller.isAdmin(of: device.organizationID)
-            else { throw EnrollmentError.invalidToken }
+            else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }
             if let boundFingerprint = device.boundFingerprint {
                 // Redeemed already: the same device reloading gets the same answer, any other nothing.
