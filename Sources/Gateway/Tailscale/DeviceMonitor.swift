@@ -14,7 +14,8 @@ public final class DeviceMonitor {
 
     private let services: Services
     private let leadership: MonitorLeadership
-    private var wasLeader = false
+    /// nil until the first round, so that the first state is logged too.
+    private var wasLeader: Bool?
 
     public init(services: Services) {
         self.services = services
