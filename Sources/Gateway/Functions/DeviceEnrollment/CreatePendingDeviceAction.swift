@@ -12,6 +12,8 @@ struct CreatePendingDeviceAction: EnrollmentAction {
 
     func run() throws -> JSONValue {
         let body = call.body
+        // Ids of the wrong JSON type name nothing that exists: no such user; an organization the
+        // caller does not administer.
         let requestedUserID = try OptionalField.text(body, "user_id", orThrow: EnrollmentError.userNotFound)
         let requestedOrganizationID = try OptionalField.text(body, "organization_id", orThrow: .forbidden)?.lowercased()
         let requestedAuthKey = try OptionalField.text(body, "tailscale_auth_key", orThrow: EnrollmentError.invalidAuthKey,
