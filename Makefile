@@ -20,8 +20,9 @@ test: deps build python-deps unit-test integration-test
 build:
 	$(SWIFT) build -c release --product nexus-vault
 
+# The Postgres layer's tests get a throwaway cluster of their own (NEXUS_TEST_DATABASE_URL).
 unit-test:
-	$(SWIFT) test --parallel --num-workers 2 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
+	$(PYTHON) -m deploy.devstack.with_postgres $(SWIFT) test
 
 integration-test:
 	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/integration

@@ -2,6 +2,8 @@
 #include "cshims.h"
 
 #include <errno.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -81,4 +83,48 @@ int nv_set_parent_death_signal(int signal) {
     (void)signal;
     return 0;
 #endif
+}
+
+int nv_scoreboard_create(void) {
+    int fd = memfd_create("nexus-vault-scoreboard", MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, sizeof(nv_scoreboard_slot)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+nv_scoreboard_slot *nv_scoreboard_map(int fd) {
+    void *address = mmap(NULL, sizeof(nv_scoreboard_slot), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return address == MAP_FAILED ? NULL : (nv_scoreboard_slot *)address;
+}
+
+void nv_scoreboard_unmap(nv_scoreboard_slot *slot) {
+    if (slot) munmap(slot, sizeof(nv_scoreboard_slot));
+}
+
+int64_t nv_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+void nv_scoreboard_mark_ready(nv_scoreboard_slot *slot) {
+    __atomic_store_n(&slot->ready, 1, __ATOMIC_RELEASE);
+}
+
+void nv_scoreboard_request_started(nv_scoreboard_slot *slot) {
+    __atomic_store_n(&slot->busy_since_ns, nv_monotonic_ns(), __ATOMIC_RELEASE);
+}
+
+void nv_scoreboard_request_finished(nv_scoreboard_slot *slot) {
+    __atomic_store_n(&slot->busy_since_ns, 0, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&slot->requests, 1, __ATOMIC_RELEASE);
+}
+
+void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready) {
+    *requests = __atomic_load_n(&slot->requests, __ATOMIC_ACQUIRE);
+    *busy_since_ns = __atomic_load_n(&slot->busy_since_ns, __ATOMIC_ACQUIRE);
+    *ready = __atomic_load_n(&slot->ready, __ATOMIC_ACQUIRE);
 }

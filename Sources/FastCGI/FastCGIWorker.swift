@@ -38,6 +38,8 @@ public final class FastCGIWorker {
     private let stopDescriptor: Int32
     private let limits: Limits
     private var request = FCGX_Request()
+    /// Read buffer for request bodies, allocated once per worker.
+    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// - Parameters:
     ///   - listenDescriptor: the shared listen socket (0 when spawned by the supervisor).
@@ -97,22 +99,38 @@ public final class FastCGIWorker {
     }
 
     private func readRequest() -> FastCGIRequest {
+        let (body, exceeded) = readBody()
+        return FastCGIRequest(parameters: readParameters(), body: body, bodyExceededLimit: exceeded)
+    }
+
+    /// `NAME=value` C strings into a dictionary, split on the first `=` by bytes (this runs
+    /// for some thirty parameters on every request; Character-level String work is too slow).
+    private func readParameters() -> [String: String] {
         var parameters: [String: String] = [:]
-        if var entry = request.envp {
-            while let pointer = entry.pointee {
-                let pair = String(cString: pointer)
-                if let equals = pair.firstIndex(of: "=") {
-                    parameters[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-                }
-                entry += 1
+        parameters.reserveCapacity(48)
+        guard var entry = request.envp else { return parameters }
+        while let pointer = entry.pointee {
+            let length = strlen(pointer)
+            pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let pair = UnsafeBufferPointer(start: bytes, count: length)
+                guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self)
+                parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
             }
+            entry += 1
         }
-        // Read to EOF even past the limit: libfcgi needs the whole stream consumed.
+        return parameters
+    }
+
+    /// Reads the body to EOF, even past the limit: libfcgi needs the whole stream consumed.
+    /// Returns the body, or nothing and true when it was larger than the limit.
+    private func readBody() -> (body: [UInt8], exceededLimit: Bool) {
         var body: [UInt8] = []
         var exceeded = false
-        var chunk = [CChar](repeating: 0, count: 16 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, Int32($0.count), request.in) }
+            let count = chunk.withUnsafeMutableBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { FCGX_GetStr($0.baseAddress, Int32($0.count), request.in) }
+            }
             if count <= 0 { break }
             if exceeded { continue }
             if body.count + Int(count) > limits.maxBodyBytes {
@@ -120,20 +138,25 @@ public final class FastCGIWorker {
                 body = []
                 continue
             }
-            chunk.withUnsafeBufferPointer { buffer in
-                buffer.prefix(Int(count)).withMemoryRebound(to: UInt8.self) { body.append(contentsOf: $0) }
-            }
+            body.append(contentsOf: chunk[..<Int(count)])
         }
-        return FastCGIRequest(parameters: parameters, body: body, bodyExceededLimit: exceeded)
+        return (body, exceeded)
     }
 
     private func write(_ response: FastCGIResponse) {
-        var head = "Status: \(StatusLine.text(for: response.status))\r\n"
-        for (name, value) in response.headers where !value.contains("\r") && !value.contains("\n") {
-            head += "\(name): \(value)\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(512)
+        head.append(contentsOf: "Status: ".utf8)
+        head.append(contentsOf: StatusLine.text(for: response.status).utf8)
+        head.append(contentsOf: [0x0D, 0x0A])
+        for (name, value) in response.headers where !value.utf8.contains(0x0D) && !value.utf8.contains(0x0A) {
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            head.append(contentsOf: value.utf8)
+            head.append(contentsOf: [0x0D, 0x0A])
         }
-        head += "\r\n"
-        put(Array(head.utf8))
+        head.append(contentsOf: [0x0D, 0x0A])
+        put(head)
         if !response.body.isEmpty { put(response.body) }
     }
 

@@ -29,7 +29,8 @@ public struct Logger: Sendable {
     }
 
     private func emit(_ object: JSONObject) {
-        let line = Array((JSONValue.object(object).serialized() + "\n").utf8)
+        var line = JSONValue.object(object).serializedBytes()
+        line.append(0x0A)
         line.withUnsafeBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }
@@ -50,16 +51,29 @@ public enum Timestamp {
 
     /// RFC 3339 UTC with milliseconds, e.g. 2026-11-22T16:40:05.123Z (what JavaScript's toISOString gives).
     public static func iso8601(_ seconds: Double) -> String {
-        var whole = time_t(seconds.rounded(.down))
-        let milliseconds = Int((seconds - Double(whole)) * 1000)
+        // Whole milliseconds first, so that 0.007 s never prints as .006 through binary rounding.
+        let milliseconds = Int64((seconds * 1000).rounded())
+        var whole = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&whole, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        let fields: [(value: Int32, width: Int, separator: UInt8)] = [
+            (parts.tm_year + 1900, 4, UInt8(ascii: "-")), (parts.tm_mon + 1, 2, UInt8(ascii: "-")),
+            (parts.tm_mday, 2, UInt8(ascii: "T")), (parts.tm_hour, 2, UInt8(ascii: ":")), (parts.tm_min, 2, UInt8(ascii: ":")),
+            (parts.tm_sec, 2, UInt8(ascii: ".")), (Int32(milliseconds % 1000), 3, UInt8(ascii: "Z")),
+        ]
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        for field in fields {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: field.width)
+            var value = Int(field.value)
+            for index in stride(from: field.width - 1, through: 0, by: -1) {
+                digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            text += digits
+            text.append(field.separator)
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
+        return String(decoding: text, as: UTF8.self)
     }
 
     public static func nowISO8601() -> String { iso8601(now()) }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CShims
 
 /// A place in the pool that must always hold one live child of the current generation.
 struct Slot: Hashable {
@@ -13,7 +14,7 @@ struct Slot: Hashable {
 struct Child {
     let pid: pid_t
     let slot: Slot
-    let statusDescriptor: Int32
+    let scoreboard: Scoreboard
     let startedAt: Double
     let receivesRequests: Bool
     var ready = false
@@ -22,6 +23,49 @@ struct Child {
     /// Sent SIGTERM (reload, stop); no longer counts toward the pool.
     var retiring = false
     var killedForTimeout = false
+
+    /// Copies what the child last wrote into its scoreboard slot; returns the requests it
+    /// finished since the previous call.
+    mutating func refresh() -> Int {
+        let reading = scoreboard.read()
+        ready = reading.ready
+        busySince = reading.busySince
+        let finished = Int(reading.requests) - requests
+        requests = Int(reading.requests)
+        return finished
+    }
+}
+
+/// The supervisor's handle on one child's shared-memory slot.
+struct Scoreboard {
+    let descriptor: Int32
+    let slot: UnsafeMutablePointer<nv_scoreboard_slot>
+
+    /// A new zeroed slot; its descriptor sits above fd 9 so the spawner can move it to fd 3.
+    static func create() -> Scoreboard? {
+        let created = nv_scoreboard_create()
+        guard created >= 0 else { return nil }
+        let descriptor = fcntl(created, F_DUPFD_CLOEXEC, 10)
+        close(created)
+        guard descriptor >= 0, let slot = nv_scoreboard_map(descriptor) else {
+            if descriptor >= 0 { close(descriptor) }
+            return nil
+        }
+        return Scoreboard(descriptor: descriptor, slot: slot)
+    }
+
+    func read() -> (requests: UInt64, busySince: Double?, ready: Bool) {
+        var requests: UInt64 = 0
+        var busySince: Int64 = 0
+        var ready: UInt32 = 0
+        nv_scoreboard_read(slot, &requests, &busySince, &ready)
+        return (requests, busySince == 0 ? nil : Double(busySince) / 1e9, ready != 0)
+    }
+
+    func release() {
+        nv_scoreboard_unmap(slot)
+        close(descriptor)
+    }
 }
 
 /// How a child ended, decoded from a waitpid status.

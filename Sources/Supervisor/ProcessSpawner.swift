@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Starts a child by spawning an executable (never by forking a process that may have
-/// threads). The child gets the listen socket as fd 0 and its status pipe as fd 3.
+/// threads). The child gets the listen socket as fd 0 and its scoreboard slot as fd 3.
 struct ProcessSpawner {
     let executablePath: String
     let environment: [String]
@@ -13,7 +13,7 @@ struct ProcessSpawner {
     /// Signals the supervisor handles: a child must start with their default behaviour.
     static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE, SIGUSR1, SIGUSR2, SIGQUIT]
 
-    func spawn(arguments: [String], listenDescriptor: Int32?, statusDescriptor: Int32) throws(SpawnError) -> pid_t {
+    func spawn(arguments: [String], listenDescriptor: Int32?, scoreboardDescriptor: Int32) throws(SpawnError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -22,7 +22,7 @@ struct ProcessSpawner {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        posix_spawn_file_actions_adddup2(&actions, statusDescriptor, WorkerLink.statusDescriptor)
+        posix_spawn_file_actions_adddup2(&actions, scoreboardDescriptor, WorkerLink.scoreboardDescriptor)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -4,8 +4,8 @@ import Glibc
 import CShims
 
 /// The master process: keeps a fixed pool of children alive, the way PHP-FPM and nginx's
-/// master do. Single-threaded; everything happens in one `poll` loop fed by a signal
-/// self-pipe and the children's status pipes.
+/// master do. Single-threaded; everything happens in one loop that waits on a signal
+/// self-pipe and, a few times a second, reads the children's scoreboard slots.
 ///
 /// - a child that dies is respawned, with backoff when it keeps dying young;
 /// - a worker busy with one request past the time limit is killed (and respawned);
@@ -51,6 +51,7 @@ public final class Supervisor {
         signal(SIGPIPE, SIG_IGN)
         statistics.startedAt = Double(time(nil))
         startGeneration()
+        writeStatusIfDue(now: Clock.monotonicSeconds())
         while !(stopDeadline != nil && children.isEmpty) {
             waitForEvents(signalDescriptor: signalDescriptor)
             reapChildren()
@@ -68,15 +69,13 @@ public final class Supervisor {
 
     // MARK: events
 
+    /// Sleeps until a signal arrives or the next tick is due (5 per second: the resolution
+    /// of request timeouts and of noticing that new workers are ready).
     private func waitForEvents(signalDescriptor: Int32) {
-        let ordered = Array(children.values)
-        var descriptors = [pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)]
-        descriptors += ordered.map { pollfd(fd: $0.statusDescriptor, events: Int16(POLLIN), revents: 0) }
-        let ready = poll(&descriptors, nfds_t(descriptors.count), 200)
-        guard ready > 0 else { return }
-        if descriptors[0].revents != 0 { handleSignals(signalDescriptor) }
-        for (offset, child) in ordered.enumerated() where descriptors[offset + 1].revents & Int16(POLLIN) != 0 {
-            readMessages(from: child.pid)
+        var descriptor = pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 200) > 0 { handleSignals(signalDescriptor) }
+        for pid in children.keys {
+            statistics.requestsServed += children[pid]?.refresh() ?? 0
         }
     }
 
@@ -94,25 +93,6 @@ public final class Supervisor {
         }
     }
 
-    private func readMessages(from pid: pid_t) {
-        guard var child = children[pid] else { return }
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let count = read(child.statusDescriptor, &buffer, buffer.count)
-        guard count > 0 else { return }
-        for byte in buffer.prefix(count) {
-            switch WorkerMessage(rawValue: byte) {
-            case .ready: child.ready = true
-            case .requestStarted: child.busySince = Clock.monotonicSeconds()
-            case .requestFinished:
-                child.busySince = nil
-                child.requests += 1
-                statistics.requestsServed += 1
-            case nil: break
-            }
-        }
-        children[pid] = child
-    }
-
     // MARK: the pool
 
     private func startGeneration() {
@@ -127,28 +107,20 @@ public final class Supervisor {
 
     private func spawn(_ slot: Slot) {
         guard let spec = configuration.children.first(where: { $0.name == slot.spec }) else { return }
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else {
-            log("supervisor: cannot create a status pipe: \(String(cString: strerror(errno)))")
+        guard let scoreboard = Scoreboard.create() else {
+            log("supervisor: cannot create a scoreboard slot: \(String(cString: strerror(errno)))")
             respawnAt[slot] = Clock.monotonicSeconds() + 1
             return
         }
-        // Both ends above fd 9, so the spawner's dup2 to fds 0 and 3 never collides with them.
-        let readEnd = fcntl(pipeEnds[0], F_DUPFD_CLOEXEC, 10)
-        let writeEnd = fcntl(pipeEnds[1], F_DUPFD_CLOEXEC, 10)
-        close(pipeEnds[0])
-        close(pipeEnds[1])
-        _ = fcntl(readEnd, F_SETFL, O_NONBLOCK)
-        defer { close(writeEnd) }
         do {
             let pid = try spawner.spawn(arguments: spec.arguments,
                                         listenDescriptor: spec.receivesListenSocket ? listenDescriptor : nil,
-                                        statusDescriptor: writeEnd)
-            children[pid] = Child(pid: pid, slot: slot, statusDescriptor: readEnd,
+                                        scoreboardDescriptor: scoreboard.descriptor)
+            children[pid] = Child(pid: pid, slot: slot, scoreboard: scoreboard,
                                   startedAt: Clock.monotonicSeconds(), receivesRequests: spec.receivesListenSocket)
             statistics.spawned += 1
         } catch {
-            close(readEnd)
+            scoreboard.release()
             log("supervisor: \(error)")
             scheduleRespawn(slot, crashed: true, lifetime: 0)
         }
@@ -159,8 +131,9 @@ public final class Supervisor {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return }
-            guard let child = children.removeValue(forKey: pid) else { continue }
-            close(child.statusDescriptor)
+            guard var child = children.removeValue(forKey: pid) else { continue }
+            statistics.requestsServed += child.refresh()
+            child.scoreboard.release()
             let exit = ChildExit(status: status)
             let lifetime = Clock.monotonicSeconds() - child.startedAt
             if exit.crashed, !child.retiring, stopDeadline == nil {

@@ -23,7 +23,7 @@ enum MonitorCommand {
         signal(SIGPIPE, SIG_IGN)
         let monitor = DeviceMonitor(services: services)
         if services.tailscale == nil { logger.warning("no Tailscale OAuth client configured: the monitor has nothing to sync") }
-        link.send(.ready)
+        link.markReady()
         repeat {
             monitor.runRound()
         } while !waitForStop(stopDescriptor, seconds: monitor.intervalSeconds)

@@ -23,9 +23,9 @@ enum WorkerCommand {
         let router = GatewayRouter(services: services, functions: GatewayFunctions.all(services: services))
         let worker = FastCGIWorker(listenDescriptor: 0, stopDescriptor: stopDescriptor,
                                    limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker))
-        link.send(.ready)
-        let exit = worker.run(responder: router, events: .init(requestStarted: { link.send(.requestStarted) },
-                                                                requestFinished: { link.send(.requestFinished) }))
+        link.markReady()
+        let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted,
+                                                                requestFinished: link.requestFinished))
         switch exit {
         case .stopRequested, .recycled: return 0
         case .listenSocketFailed(let code):

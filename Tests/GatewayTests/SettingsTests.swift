@@ -92,3 +92,11 @@ final class SettingsTests: XCTestCase {
         }
     }
 }
+
+final class TimestampTests: XCTestCase {
+    func testISO8601MatchesJavaScript() {
+        XCTAssertEqual(Timestamp.iso8601(0), "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(Timestamp.iso8601(1_795_365_691.5), "2026-11-22T16:41:31.500Z")
+        XCTAssertEqual(Timestamp.iso8601(951_782_400.007), "2000-02-29T00:00:00.007Z")
+    }
+}

@@ -48,6 +48,10 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(value.serialized(), #"{"error":"Token inválido\n\"x\"\u0001","n":3,"d":2.5,"z":null,"l":[false]}"#)
     }
 
+    func testLineSeparatorsAreEscapedAndOtherMultibyteTextKept() {
+        XCTAssertEqual(JSONValue.string("a\u{2028}b\u{2029}c\u{2030}€").serialized(), #""a\u2028b\u2029c\#u{2030}€""#)
+    }
+
     func testRoundTrip() throws {
         let text = #"{"a":{"b":[1,2,{"c":"ü"}]},"e":-1.25}"#
         XCTAssertEqual(try JSONParser.parse(text).serialized(), text)

@@ -23,6 +23,28 @@ int nv_signals_install(const int *signals, int count);
 // Resets the given signals to their default disposition (for a child before exec).
 void nv_signals_reset(const int *signals, int count);
 
+// --- the scoreboard: one shared-memory slot per child (PHP-FPM's design) ---
+// The child updates its slot around every request with plain atomic stores (no system call,
+// no wake-up of the supervisor); the supervisor reads all slots on its own schedule.
+#include <stdint.h>
+typedef struct nv_scoreboard_slot {
+    uint64_t requests;       // requests finished
+    int64_t busy_since_ns;   // CLOCK_MONOTONIC when the current request started; 0 = idle
+    uint32_t ready;          // 1 once the child can take requests
+    uint32_t reserved;
+} nv_scoreboard_slot;
+
+// A new anonymous shared-memory file (memfd, close-on-exec) sized for one slot; -1 on failure.
+int nv_scoreboard_create(void);
+// Maps a slot file read-write and shared; NULL on failure.
+nv_scoreboard_slot *nv_scoreboard_map(int fd);
+void nv_scoreboard_unmap(nv_scoreboard_slot *slot);
+void nv_scoreboard_mark_ready(nv_scoreboard_slot *slot);
+void nv_scoreboard_request_started(nv_scoreboard_slot *slot);
+void nv_scoreboard_request_finished(nv_scoreboard_slot *slot);
+void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready);
+int64_t nv_monotonic_ns(void);
+
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (Linux PR_SET_PDEATHSIG).
 int nv_set_parent_death_signal(int signal);

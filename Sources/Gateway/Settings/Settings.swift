@@ -108,7 +108,7 @@ extension Settings {
             listen: r.listen("FCGI_LISTEN", default: "127.0.0.1:9000"),
             socketOwner: r.optional("FCGI_SOCKET_OWNER"), socketGroup: r.optional("FCGI_SOCKET_GROUP"),
             socketMode: r.octal("FCGI_SOCKET_MODE", default: 0o660),
-            workers: workers, maxRequestsPerWorker: r.int("WORKER_MAX_REQUESTS", default: 10_000, in: 0...10_000_000),
+            workers: workers, maxRequestsPerWorker: r.int("WORKER_MAX_REQUESTS", default: 100_000, in: 0...100_000_000),
             requestTimeoutSeconds: requestTimeout,
             gracefulStopSeconds: r.int("GRACEFUL_STOP_SECONDS", default: requestTimeout + 5, in: 1...3600),
             statusFile: r.optional("STATUS_FILE"))
