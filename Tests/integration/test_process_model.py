@@ -71,13 +71,13 @@ def test_sigterm_lets_an_in_flight_request_finish(private_stack):
     world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
     user = world.user()
     blocker = psycopg.connect(stack.postgres.url())
-    blocker.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")  # the request's profile lookup waits
+    blocker.execute("LOCK TABLE devices IN ACCESS EXCLUSIVE MODE")  # the request's enroll statement waits
     answer: dict = {}
 
     def call():
         answer["response"] = requests.post(f"{stack.base_url}/functions/v1/device-enrollment",
-                                           json={"action": "in-flight"}, headers={"Authorization": f"Bearer {user.token}"},
-                                           timeout=30)
+                                           json={"action": "enroll", "fingerprint": "in-flight"},
+                                           headers={"Authorization": f"Bearer {user.token}"}, timeout=30)
 
     workers = workers_of(stack)
     client = threading.Thread(target=call)
@@ -88,8 +88,8 @@ def test_sigterm_lets_an_in_flight_request_finish(private_stack):
     assert stack.serve.poll() is None, "the supervisor left before its in-flight request finished"
     blocker.rollback()
     client.join(timeout=20)
-    assert answer["response"].status_code == 400
-    assert answer["response"].json() == {"error": "Invalid action"}
+    assert answer["response"].status_code == 200
+    assert answer["response"].json()["message"] == "Device enrolled successfully"
     assert stack.serve.wait(timeout=15) == 0
     assert not any(alive(pid) for pid in workers)
 
@@ -151,9 +151,9 @@ def test_a_worker_stuck_in_one_request_is_killed_and_replaced(private_stack):
     world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
     user = world.user()
     blocker = psycopg.connect(stack.postgres.url())
-    blocker.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
+    blocker.execute("LOCK TABLE devices IN ACCESS EXCLUSIVE MODE")
     started = time.monotonic()
-    response = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "stuck"},
+    response = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "enroll", "fingerprint": "stuck"},
                              headers={"Authorization": f"Bearer {user.token}"}, timeout=30)
     elapsed = time.monotonic() - started
     blocker.rollback()
@@ -161,9 +161,9 @@ def test_a_worker_stuck_in_one_request_is_killed_and_replaced(private_stack):
     assert response.status_code == 503
     assert response.json() == {"error": "Service temporarily unavailable"}
     wait_until(lambda: pool_status(stack)["killed_for_timeout"] == 1 and len(workers_of(stack)) == 2, 5, "a replacement")
-    again = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "after"},
+    again = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "enroll", "fingerprint": "after"},
                           headers={"Authorization": f"Bearer {user.token}"}, timeout=10)
-    assert again.status_code == 400 and again.json() == {"error": "Invalid action"}
+    assert again.status_code == 200 and again.json()["status"] == "active"
 
 
 def test_a_crash_loop_backs_off():

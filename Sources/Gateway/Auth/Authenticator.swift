@@ -2,7 +2,7 @@ import JWT
 import Postgres
 
 /// Turns the request's credentials into a `Principal`. Verification is local (no call per
-/// request); the profile is one indexed query.
+/// request); the profile is one indexed query, made only when an action needs it.
 public struct Authenticator {
     public enum Requirement {
         /// A user (`authenticated`) or `service_role` token.
@@ -33,11 +33,11 @@ public struct Authenticator {
         do { claims = try verifier.verify(token) } catch { throw APIError.invalidAuthentication }
         switch (claims.role, requirement) {
         case (.anon, .user): throw APIError(status: 401, message: missingMessage)
-        case (.anon, .userOrAnonymous): return Principal(tokenRole: .anon, userID: nil, profile: nil)
-        case (.serviceRole, _): return Principal(tokenRole: .serviceRole, userID: claims.subject, profile: nil)
+        case (.anon, .userOrAnonymous): return Principal(tokenRole: .anon, userID: nil, profileLoader: nil)
+        case (.serviceRole, _): return Principal(tokenRole: .serviceRole, userID: claims.subject, profileLoader: nil)
         case (.authenticated, _):
             guard let subject = claims.subject else { throw APIError.invalidAuthentication }
-            return Principal(tokenRole: .authenticated, userID: subject, profile: try ProfileStore.load(userID: subject, in: database))
+            return Principal(tokenRole: .authenticated, userID: subject, profileLoader: ProfileLoader(userID: subject, database: database))
         }
     }
 
@@ -46,16 +46,5 @@ public struct Authenticator {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = String(parts[1]).trimmingSpaces()
         return token.isEmpty ? nil : token
-    }
-}
-
-enum ProfileStore {
-    static func load(userID: String, in database: Database) throws -> Profile? {
-        let row = try database.withConnection { connection in
-            try connection.query("SELECT organization_id::text AS organization_id, role::text AS role FROM profiles WHERE id = $1::uuid",
-                                 [userID]).first
-        }
-        guard let row else { return nil }
-        return Profile(userID: userID, organizationID: row["organization_id"], role: UserRole(rawValue: row["role"] ?? "") ?? .user)
     }
 }

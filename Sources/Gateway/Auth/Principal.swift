@@ -1,4 +1,5 @@
 import JWT
+import Postgres
 
 /// A role inside an organization, from `profiles.role`.
 public enum UserRole: String, Sendable {
@@ -13,24 +14,77 @@ public struct Profile: Sendable, Equatable {
 }
 
 /// Who is calling: the verified token and, for user tokens, the profile.
-public struct Principal: Sendable {
+///
+/// The profile is read from the database on first use and then kept for the request: an
+/// action that only needs the caller's id (the owner of a device polling it) costs no query
+/// for it, which is a round trip saved on the hottest paths.
+public struct Principal {
     public let tokenRole: JWTRole
     /// The token's `sub`: a UUID for user tokens; API keys usually have none.
     public let userID: String?
-    public let profile: Profile?
+    private let profileLoader: ProfileLoader?
+
+    init(tokenRole: JWTRole, userID: String?, profileLoader: ProfileLoader?) {
+        self.tokenRole = tokenRole
+        self.userID = userID
+        self.profileLoader = profileLoader
+    }
 
     public var isServiceRole: Bool { tokenRole == .serviceRole }
     public var isUser: Bool { tokenRole == .authenticated }
-    public var isGlobalAdmin: Bool { profile?.role == .globalAdmin }
-    public var organizationID: String? { profile?.organizationID }
+
+    /// The caller's profile; nil for API keys and for users without one.
+    public var profile: Profile? { get throws { try profileLoader?.load() } }
+    public var organizationID: String? { get throws { try profile?.organizationID } }
+    public var isGlobalAdmin: Bool { get throws { try profile?.role == .globalAdmin } }
 
     /// "Admin of org X": `org_admin` of X, or `global_admin`, or a `service_role` key.
-    public func isAdmin(of organizationID: String?) -> Bool {
-        if isServiceRole || isGlobalAdmin { return true }
-        guard let organizationID, let profile, profile.role == .orgAdmin else { return false }
+    public func isAdmin(of organizationID: String?) throws -> Bool {
+        if isServiceRole { return true }
+        guard let profile = try profile else { return false }
+        if profile.role == .globalAdmin { return true }
+        guard let organizationID, profile.role == .orgAdmin else { return false }
         return profile.organizationID == organizationID
     }
 
     /// Admin of at least their own organization (or of all).
-    public var isAnyAdmin: Bool { isServiceRole || isGlobalAdmin || profile?.role == .orgAdmin }
+    public var isAnyAdmin: Bool {
+        get throws {
+            if isServiceRole { return true }
+            let role = try profile?.role
+            return role == .globalAdmin || role == .orgAdmin
+        }
+    }
+}
+
+/// Reads one user's profile once, on demand.
+final class ProfileLoader {
+    private let userID: String
+    private let database: Database
+    private var loaded: Profile??
+
+    init(userID: String, database: Database) {
+        self.userID = userID
+        self.database = database
+    }
+
+    func load() throws -> Profile? {
+        if let loaded { return loaded }
+        let profile = try ProfileStore.load(userID: userID, in: database)
+        loaded = .some(profile)
+        return profile
+    }
+}
+
+/// The one query for a user's profile (the caller's, or the target user of an admin action).
+enum ProfileStore {
+    static func load(userID: String, in database: Database) throws -> Profile? {
+        let row = try database.withConnection { connection in
+            try connection.query("SELECT organization_id::text AS organization_id, role::text AS role FROM profiles WHERE id = $1::uuid",
+                                 [userID]).first
+        }
+        return row.map {
+            Profile(userID: userID, organizationID: $0["organization_id"], role: UserRole(rawValue: $0["role"] ?? "") ?? .user)
+        }
+    }
 }

@@ -25,7 +25,7 @@ public struct AccessibleDevice: Sendable {
         else { throw notFound }
         let device = AccessibleDevice(id: id, userID: userID, organizationID: row["organization_id"], name: name,
                                       status: status, tailscaleHostname: row["tailscale_hostname"])
-        guard principal.userID == userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
+        guard try principal.userID == userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
         return device
     }
 

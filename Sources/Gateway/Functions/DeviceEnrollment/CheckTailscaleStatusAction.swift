@@ -20,7 +20,7 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
         let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds,
                                          tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
         guard case let (found, fresh)? = try lookup.device(id: requestedID),
-              call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
+              try call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
         else { throw Self.deviceNotFound }
         var device = found
         if !fresh, refreshInventory(), let again = try lookup.device(id: requestedID) { device = again.0 }

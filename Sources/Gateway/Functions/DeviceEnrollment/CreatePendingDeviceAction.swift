@@ -20,8 +20,8 @@ struct CreatePendingDeviceAction: EnrollmentAction {
                                                       isValid: FieldRule.isAuthKey)
         let caller = call.caller
         // `user` and `support` never create devices; an admin only in an organization they administer.
-        guard caller.isAnyAdmin else { throw APIError.forbidden }
-        if let requestedOrganizationID, !caller.isAdmin(of: requestedOrganizationID) { throw APIError.forbidden }
+        guard try caller.isAnyAdmin else { throw APIError.forbidden }
+        if let requestedOrganizationID, try !caller.isAdmin(of: requestedOrganizationID) { throw APIError.forbidden }
 
         let target = try targetProfile(requestedUserID)
         let organizationID = requestedOrganizationID ?? target.organizationID
@@ -50,10 +50,10 @@ struct CreatePendingDeviceAction: EnrollmentAction {
         guard let userID = (requestedUserID ?? call.caller.userID)?.lowercased(), UUIDText.isValid(userID) else {
             throw EnrollmentError.userNotFound
         }
-        let profile = userID == call.caller.profile?.userID
-            ? call.caller.profile
+        let profile = userID == call.caller.userID
+            ? try call.caller.profile
             : try ProfileStore.load(userID: userID, in: call.database)
-        guard let profile, call.caller.isAdmin(of: profile.organizationID) else { throw EnrollmentError.userNotFound }
+        guard let profile, try call.caller.isAdmin(of: profile.organizationID) else { throw EnrollmentError.userNotFound }
         return profile
     }
 }

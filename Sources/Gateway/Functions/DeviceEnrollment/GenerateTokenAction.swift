@@ -11,7 +11,7 @@ struct GenerateTokenAction: EnrollmentAction {
 
     func run() throws -> JSONValue {
         guard let userID = call.caller.userID else { throw EnrollmentError.userNotFound }
-        let device = PendingDevice(userID: userID, organizationID: call.caller.organizationID,
+        let device = PendingDevice(userID: userID, organizationID: try call.caller.organizationID,
                                    name: call.fields.deviceName ?? "New Device", type: call.fields.deviceType ?? .laptop,
                                    os: call.fields.os, createdBy: userID,
                                    tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)

@@ -18,7 +18,7 @@ struct SilentEnrollmentAction: EnrollmentAction {
             if let known = try SilentEnrollmentStore.touch(fingerprint: fingerprint, userID: userID, in: call.database) {
                 return Self.answer(deviceID: known.id, status: known.status, message: "Device already enrolled")
             }
-            let device = newDevice(userID: userID, fingerprint: fingerprint)
+            let device = try newDevice(userID: userID, fingerprint: fingerprint)
             if try SilentEnrollmentStore.insert(device, history: history(of: device), into: call.database) {
                 return Self.answer(deviceID: device.id, status: "active", message: "Device enrolled successfully")
             }
@@ -26,9 +26,9 @@ struct SilentEnrollmentAction: EnrollmentAction {
         throw EnrollmentError.fingerprintTaken
     }
 
-    private func newDevice(userID: String, fingerprint: String) -> SilentlyEnrolledDevice {
+    private func newDevice(userID: String, fingerprint: String) throws -> SilentlyEnrolledDevice {
         SilentlyEnrolledDevice(
-            id: SecureRandom.uuidV4(), userID: userID, organizationID: call.caller.organizationID,
+            id: SecureRandom.uuidV4(), userID: userID, organizationID: try call.caller.organizationID,
             name: call.fields.deviceName ?? "Auto-enrolled Device", type: call.fields.deviceType ?? .laptop,
             os: call.fields.os, fingerprint: fingerprint)
     }

@@ -40,7 +40,7 @@ struct VerifyTokenAction: EnrollmentAction {
         for _ in 0..<2 {
             // Someone else's device answers exactly like an unknown token.
             guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
-                  call.caller.userID == device.userID || call.caller.isAdmin(of: device.organizationID)
+                  try call.caller.userID == device.userID || call.caller.isAdmin(of: device.organizationID)
             else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }
             if let boundFingerprint = device.boundFingerprint {

@@ -38,7 +38,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
         let requestedTags = try tagsField()
         let group = try groupField()
         let device = try call.text("deviceId").map(call.accessibleDevice)
-        let organizationID = device?.organizationID ?? call.caller.organizationID
+        let organizationID = try device?.organizationID ?? call.caller.organizationID
         let config = try call.database.withConnection { connection in
             try OrganizationTailscaleConfig.newestActive(organizationID: organizationID, on: connection)
         }

@@ -20,7 +20,7 @@ struct ListDevicesAction: TailscaleAction {
 
     func run() throws -> JSONValue {
         let devices = try call.services.requireTailscale().listDevices()
-        let visible = call.caller.isAnyAdmin ? devices : try linkedToCaller(devices)
+        let visible = try call.caller.isAnyAdmin ? devices : linkedToCaller(devices)
         let now = Int64(time(nil))
         return ["success": true, "devices": .array(visible.map { CompatibleDevice.full($0, online: $0.isOnline(now: now)) })]
     }

@@ -25,11 +25,11 @@ struct SyncDevicesAction: TailscaleAction {
     /// nil means every organization.
     private func organizationScope() throws -> String? {
         let caller = call.caller
-        guard caller.isAnyAdmin else { throw APIError.forbidden }
+        guard try caller.isAnyAdmin else { throw APIError.forbidden }
         let requested = call.text("organization_id")?.lowercased()
         if let requested, !UUIDText.isValid(requested) { throw APIError.badRequest("Invalid organization_id") }
-        if caller.isServiceRole || caller.isGlobalAdmin { return requested }
-        guard let own = caller.organizationID, requested == nil || requested == own else { throw APIError.forbidden }
+        if try caller.isServiceRole || caller.isGlobalAdmin { return requested }
+        guard let own = try caller.organizationID, requested == nil || requested == own else { throw APIError.forbidden }
         return own
     }
 
