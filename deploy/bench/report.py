@@ -32,7 +32,7 @@ def _row(result: ScenarioResult, run: BenchRun) -> str:
         notes.append(f"socket errors {measured.total_socket_errors}")
     if result.device_list_calls is not None:
         notes.append(f"device-list calls {result.device_list_calls} "
-                     f"(budget {run.parameters.device_list_budget} per {run.parameters.sync_interval_seconds} s)")
+                     f"(budget {run.parameters.device_list_budget} in {run.parameters.duration_seconds} s)")
     percent_text = f"{percent:.1f}%" if percent is not None else "-"
     return (f"{result.name:<28} {measured.requests_per_second:>9.0f} {measured.p50_ms:>7.2f}ms "
             f"{measured.p99_ms:>7.2f}ms {percent_text:>9} {measured.non_2xx:>8}  {'; '.join(notes)}").rstrip()

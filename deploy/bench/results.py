@@ -36,11 +36,15 @@ class RunParameters:
     connections: int
     workers: int
     sync_interval_seconds: int
+    inventory_max_age_seconds: int
 
     @property
     def device_list_budget(self) -> int:
-        """At most one device-list call per sync interval the measured run spans."""
-        return max(1, math.ceil(self.duration_seconds / self.sync_interval_seconds))
+        """The two syncs of the inventory: the monitor's, once per sync interval, and the one
+        a polling action makes when the inventory is older than its maximum age (at most once
+        per that age, whatever the number of pollers). Nothing per request."""
+        return (math.ceil(self.duration_seconds / self.sync_interval_seconds)
+                + math.ceil(self.duration_seconds / self.inventory_max_age_seconds))
 
 
 @dataclass

@@ -57,6 +57,9 @@ public struct Settings: Sendable {
     /// Failed `verify` attempts allowed per user and per client address in one window.
     public var verifyFailureLimit: Int
     public var verifyFailureWindowSeconds: Int
+    /// Anonymous (`anon` key) `check-device` calls allowed per client address and minute. A
+    /// portal page polls a few times a minute; the default leaves room for an office behind one NAT.
+    public var anonymousChecksPerMinute: Int
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
@@ -127,7 +130,8 @@ extension Settings {
             corsAllowOrigin: r.string("CORS_ALLOW_ORIGIN", default: "*"),
             enrollmentTokenTTLSeconds: r.int("ENROLLMENT_TOKEN_TTL_HOURS", default: 24, in: 1...720) * 3600,
             verifyFailureLimit: r.int("VERIFY_FAILURE_LIMIT", default: 10, in: 1...100_000),
-            verifyFailureWindowSeconds: r.int("VERIFY_FAILURE_WINDOW_SECONDS", default: 900, in: 1...86400))
+            verifyFailureWindowSeconds: r.int("VERIFY_FAILURE_WINDOW_SECONDS", default: 900, in: 1...86400),
+            anonymousChecksPerMinute: r.int("ANONYMOUS_CHECKS_PER_MINUTE", default: 600, in: 1...100_000_000))
         return r.problems.isEmpty ? settings : nil
     }
 }

@@ -6,9 +6,6 @@ import JSON
 struct CheckDeviceAction: TailscaleAction {
     static let name = "check-device"
     static let acceptsAnonymousKey = true
-    /// Anonymous checks per client address and minute, shared by all workers and hosts. A
-    /// portal page polls a few times a minute; this leaves room for an office behind one NAT.
-    static let anonymousLimit = RateLimiter(limit: 600, windowSeconds: 60)
     static let notFound: JSONValue = [
         "success": true, "found": false, "online": false, "message": "Device not found in Tailscale network",
     ]
@@ -27,9 +24,12 @@ struct CheckDeviceAction: TailscaleAction {
         return ["success": true, "found": true, "online": .bool(node.online), "device": CompatibleDevice.summary(node.device)]
     }
 
+    /// Anonymous checks per client address and minute (ANONYMOUS_CHECKS_PER_MINUTE), shared by
+    /// all workers and hosts through PostgreSQL.
     private func limitAnonymousCaller() throws {
         let bucket = "check-device:ip:" + call.request.clientAddress
-        let retryAfter = try call.database.withConnection { connection in try Self.anonymousLimit.hit(bucket: bucket, on: connection) }
+        let limiter = RateLimiter(limit: call.services.settings.anonymousChecksPerMinute, windowSeconds: 60)
+        let retryAfter = try call.database.withConnection { connection in try limiter.hit(bucket: bucket, on: connection) }
         if let retryAfter { throw APIError.tooManyRequests(retryAfterSeconds: retryAfter) }
     }
 }
