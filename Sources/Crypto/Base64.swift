@@ -9,6 +9,11 @@ public enum Base64 {
     public static func decode(_ text: String) -> [UInt8]? { Base64Alphabet.standard.decode(text) }
     public static func urlEncode(_ bytes: [UInt8]) -> String { Base64Alphabet.url.encode(bytes, padded: false) }
     public static func urlDecode(_ text: String) -> [UInt8]? { Base64Alphabet.url.decode(text) }
+    /// Decodes base64url text given as its UTF-8 bytes, such as one part of a JWT, without
+    /// making a String of it first.
+    public static func urlDecode(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
+        utf8.withUnsafeBufferPointer(Base64Alphabet.url.decode)
+    }
 }
 
 /// One of the two 64-character alphabets, with its reverse lookup table.
@@ -49,32 +54,59 @@ struct Base64Alphabet {
     }
 
     func decode(_ text: String) -> [UInt8]? {
-        var input = Array(text.utf8)
-        if input.last == Self.padding {
-            // Padding, when present, must complete the final group exactly.
-            guard input.count.isMultiple(of: 4) else { return nil }
-            input.removeLast()
-            if input.last == Self.padding { input.removeLast() }
-        }
-        guard input.count % 4 != 1 else { return nil }
+        // Native strings are contiguous UTF-8; only a foreign (bridged) string needs the copy.
+        text.utf8.withContiguousStorageIfAvailable(decode) ?? Array(text.utf8).withUnsafeBufferPointer(decode)
+    }
 
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bitCount = 0
-        for character in input {
-            let value = values[Int(character)]
-            guard value != Self.invalid else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bitCount += 6
-            if bitCount >= 8 {
-                bitCount -= 8
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bitCount)))
-                accumulator &= (1 << UInt32(bitCount)) - 1
+    func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let length = Self.unpaddedLength(input) else { return nil }
+        let fullGroups = length / 4
+        let tailCount = length % 4
+        // One leftover character carries 6 bits: not even one byte.
+        guard tailCount != 1 else { return nil }
+
+        // Every valid value is below 64, so one OR over all looked-up values says whether any
+        // character was outside the alphabet: the loop needs no branch per character.
+        var seen: UInt8 = 0
+        let bytes = values.withUnsafeBufferPointer { values in
+            [UInt8](unsafeUninitializedCapacity: length * 3 / 4) { output, written in
+                func sextets(at start: Int, count: Int) -> UInt32 {
+                    var group: UInt32 = 0
+                    for offset in 0..<count {
+                        let value = values[Int(input[start + offset])]
+                        seen |= value
+                        group = group << 6 | UInt32(value)
+                    }
+                    return group
+                }
+                for groupIndex in 0..<fullGroups {
+                    let group = sextets(at: groupIndex * 4, count: 4)
+                    output[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    output[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    output[written + 2] = UInt8(truncatingIfNeeded: group)
+                    written += 3
+                }
+                guard tailCount > 0 else { return }
+                // Two characters make one byte and three make two. The 4 or 2 bits left over
+                // belong to no byte, and a canonical encoder writes them as zero.
+                let tail = sextets(at: fullGroups * 4, count: tailCount)
+                let leftoverBits = UInt32(6 * tailCount % 8)
+                if tail & ((1 << leftoverBits) - 1) != 0 { seen = Self.invalid }
+                for shift in stride(from: 8 * (tailCount - 2), through: 0, by: -8) {
+                    output[written] = UInt8(truncatingIfNeeded: tail >> (leftoverBits + UInt32(shift)))
+                    written += 1
+                }
             }
         }
-        // Leftover bits belong to no byte; a canonical encoder writes them as zero.
-        guard accumulator == 0 else { return nil }
-        return bytes
+        return seen < 64 ? bytes : nil
+    }
+
+    /// The length without its padding, or nil when the padding is misplaced. Padding is optional,
+    /// but when present it must complete the final group exactly.
+    private static func unpaddedLength(_ input: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard input.last == padding else { return input.count }
+        guard input.count.isMultiple(of: 4) else { return nil }
+        // A third "=" stays in and is refused as a character outside the alphabet.
+        return input[input.count - 2] == padding ? input.count - 2 : input.count - 1
     }
 }

@@ -21,18 +21,8 @@ public enum Digest {
         Hex.encode(sha256(Array(text.utf8)))
     }
 
+    /// One-shot HMAC-SHA-256; callers with a fixed key should keep an `HMACSHA256` instead.
     public static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
-        var mac = [UInt8](repeating: 0, count: sha256Length)
-        var macLength: UInt32 = 0
-        let produced = key.withNonNullBufferPointer { keyBuffer in
-            data.withNonNullBufferPointer { dataBuffer in
-                mac.withUnsafeMutableBufferPointer { output in
-                    HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
-                         dataBuffer.baseAddress, dataBuffer.count, output.baseAddress, &macLength)
-                }
-            }
-        }
-        precondition(produced != nil && macLength == UInt32(sha256Length), "HMAC(SHA-256) failed")
-        return mac
+        HMACSHA256(key: key).authenticate(data)
     }
 }

@@ -27,7 +27,7 @@ struct CompactToken {
         guard header["crit"] == nil else { throw .unsupportedAlgorithm }
         let keyID = header["kid"]?.stringValue
         guard header["kid"] == nil || keyID != nil else { throw .malformed }
-        guard let signature = Base64.urlDecode(String(decoding: parts[2], as: UTF8.self)) else { throw .malformed }
+        guard let signature = Base64.urlDecode(parts[2]) else { throw .malformed }
 
         self.algorithm = algorithm
         self.keyID = keyID
@@ -37,7 +37,7 @@ struct CompactToken {
     }
 
     private static func decodeObject(_ part: ArraySlice<UInt8>) throws(JWTError) -> JSONObject {
-        guard let json = Base64.urlDecode(String(decoding: part, as: UTF8.self)),
+        guard let json = Base64.urlDecode(part),
               let object = (try? JSONParser.parse(json))?.objectValue
         else { throw .malformed }
         return object

@@ -7,7 +7,8 @@ import JSON
 /// One per worker process: it caches the JWKS and re-fetches it on its own schedule, so it is
 /// deliberately not shared across threads.
 public final class JWTVerifier {
-    private let hmacSecret: [UInt8]?
+    /// Keyed once with the HMAC secret: HS256 checks are on every request's path.
+    private let hmac: HMACSHA256?
     private var jwks: JWKSCache?
     private let policy: JWTClaimPolicy
     private let now: () -> Int64
@@ -18,7 +19,7 @@ public final class JWTVerifier {
     ///   - issuer: when set, the `iss` user tokens must carry.
     public init(hmacSecret: [UInt8]?, jwks: JWKSSource?, issuer: String?, leewaySeconds: Int64 = 30,
                 jwksRefetchInterval: Int64 = 60, now: @escaping () -> Int64 = { Int64(time(nil)) }) throws(JWKSError) {
-        self.hmacSecret = hmacSecret
+        self.hmac = hmacSecret.map(HMACSHA256.init(key:))
         self.policy = JWTClaimPolicy(issuer: issuer, leewaySeconds: leewaySeconds)
         self.now = now
         if let jwks {
@@ -40,8 +41,8 @@ public final class JWTVerifier {
         case .hs256:
             // Never with JWKS material: verifying HS256 with a public key as the HMAC secret
             // would let anyone who has the public key (everyone) mint tokens.
-            guard let hmacSecret else { throw .unknownKey }
-            let expected = Digest.hmacSHA256(key: hmacSecret, data: token.signingInput)
+            guard let hmac else { throw .unknownKey }
+            let expected = hmac.authenticate(token.signingInput)
             guard constantTimeEquals(expected, token.signature) else { throw .badSignature }
         case .rs256, .es256:
             guard let entry = jwks?.key(for: token.keyID, now: now()) else { throw .unknownKey }
