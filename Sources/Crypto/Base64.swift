@@ -9,6 +9,7 @@ public enum Base64 {
     public static func decode(_ text: String) -> [UInt8]? { Base64Alphabet.standard.decode(text) }
     public static func urlEncode(_ bytes: [UInt8]) -> String { Base64Alphabet.url.encode(bytes, padded: false) }
     public static func urlDecode(_ text: String) -> [UInt8]? { Base64Alphabet.url.decode(text) }
+
     /// Decodes base64url text given as its UTF-8 bytes, such as one part of a JWT, without
     /// making a String of it first.
     public static func urlDecode(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
