@@ -25,17 +25,20 @@ public struct FastCGIRequest: Sendable {
 
     /// An HTTP request header by its name (case-insensitive), e.g. `header("Authorization")`.
     public func header(_ name: String) -> String? {
-        var key = "HTTP_"
-        for scalar in name.unicodeScalars {
-            switch scalar {
-            case "-": key.append("_")
-            case "a"..."z": key.unicodeScalars.append(Unicode.Scalar(scalar.value - 32)!)
-            default: key.unicodeScalars.append(scalar)
+        // CGI's spelling: HTTP_ + the name upper-cased with dashes as underscores.
+        var key: [UInt8] = Array("HTTP_".utf8)
+        key.reserveCapacity(5 + name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): key.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): key.append(byte - 32)
+            default: key.append(byte)
             }
         }
-        if let value = parameters[key] { return value }
+        let cgiName = String(decoding: key, as: UTF8.self)
+        if let value = parameters[cgiName] { return value }
         // CGI passes these two without the HTTP_ prefix.
-        switch key {
+        switch cgiName {
         case "HTTP_CONTENT_TYPE": return parameters["CONTENT_TYPE"]
         case "HTTP_CONTENT_LENGTH": return parameters["CONTENT_LENGTH"]
         default: return nil

@@ -149,7 +149,8 @@ public final class FastCGIWorker {
         head.append(contentsOf: "Status: ".utf8)
         head.append(contentsOf: StatusLine.text(for: response.status).utf8)
         head.append(contentsOf: [0x0D, 0x0A])
-        for (name, value) in response.headers where !value.utf8.contains(0x0D) && !value.utf8.contains(0x0A) {
+        // A header value with a line break would let it inject headers: such a header is dropped.
+        for (name, value) in response.headers where !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
             head.append(contentsOf: name.utf8)
             head.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
             head.append(contentsOf: value.utf8)

@@ -142,40 +142,39 @@ public struct JSONParser {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
+    /// Strings without escapes (nearly all of them) are validated and copied in one step; an
+    /// escape switches to collecting bytes, validated as a whole at the end (so a raw run that
+    /// stops inside a multi-byte character is still refused).
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
+        let start = index
+        var collected: [UInt8]?
         var runStart = index
         while true {
             let byte = try peek()
             switch byte {
             case UInt8(ascii: "\""):
-                try appendRun(from: runStart, to: index, into: &scalars)
+                let text: String?
+                if var collected {
+                    collected += bytes[runStart..<index]
+                    text = String(validating: collected, as: UTF8.self)
+                } else {
+                    text = String(validating: bytes[start..<index], as: UTF8.self)
+                }
+                guard let text else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
                 index += 1
-                return String(scalars)
+                return text
             case UInt8(ascii: "\\"):
-                try appendRun(from: runStart, to: index, into: &scalars)
+                var buffer = collected ?? []
+                buffer += bytes[runStart..<index]
                 index += 1
-                scalars.append(try parseEscape())
+                buffer += String(try parseEscape()).utf8
+                collected = buffer
                 runStart = index
             case 0x00..<0x20:
                 throw error(.controlCharacterInString)
             default:
                 index += 1
-            }
-        }
-    }
-
-    /// Appends raw bytes of a string, refusing anything that is not well-formed UTF-8.
-    private func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
-        guard start < end else { return }
-        var decoder = UTF8()
-        var iterator = bytes[start..<end].makeIterator()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return
-            case .error: throw JSONParseError(reason: .invalidUTF8, offset: start)
             }
         }
     }

@@ -47,10 +47,30 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Bytes that need more than copying: the quote, the backslash, control characters, and
+    /// the lead byte of U+2028/U+2029.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2
+    }
+
     private static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var utf8 = value.utf8.makeIterator()
-        while let byte = utf8.next() {
+        var text = value
+        text.withUTF8 { bytes in
+            if bytes.contains(where: needsEscape) {
+                writeEscaped(bytes, to: &output)
+            } else {
+                output.append(contentsOf: bytes)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
@@ -59,19 +79,12 @@ extension JSONValue {
             case UInt8(ascii: "\t"): output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0x00..<0x20:
                 output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            case 0xE2:
-                // U+2028 and U+2029 (E2 80 A8/A9) are valid JSON but break JavaScript string literals.
-                let second = utf8.next(), third = utf8.next()
-                if second == 0x80, let third, third == 0xA8 || third == 0xA9 {
-                    output.append(contentsOf: Array("\\u202".utf8) + [third == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])
-                } else {
-                    output.append(byte)
-                    if let second { output.append(second) }
-                    if let third { output.append(third) }
-                }
+            case 0xE2 where index + 1 < bytes.count && bytes[index] == 0x80 && (bytes[index + 1] == 0xA8 || bytes[index + 1] == 0xA9):
+                // U+2028 and U+2029 are valid JSON but break JavaScript string literals.
+                output.append(contentsOf: Array("\\u202".utf8) + [bytes[index + 1] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])
+                index += 2
             default: output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
     }
 }

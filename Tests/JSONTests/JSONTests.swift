@@ -35,6 +35,12 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse([0x22, 0xED, 0xA0, 0x80, 0x22]))  // encoded surrogate
     }
 
+    func testEscapesMixedWithMultibyteText() throws {
+        XCTAssertEqual(try JSONParser.parse(#""é\n😀\"ü\u00e9x""#), .string("é\n😀\"üéx"))
+        // A raw run that stops inside a two-byte character, then an escape: still invalid UTF-8.
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xC3] + Array(#"\u00a9""#.utf8)))
+    }
+
     func testDepthIsLimited() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         XCTAssertThrowsError(try JSONParser.parse(deep)) { error in
