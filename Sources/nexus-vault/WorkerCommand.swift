@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CShims
 import FastCGI
 import Gateway
 import Supervisor
@@ -10,18 +9,11 @@ import Supervisor
 /// also usable on its own under spawn-fcgi or systemd socket activation.
 enum WorkerCommand {
     static func run(_ options: Options) throws -> Int32 {
-        let link = WorkerLink()
-        let logger = Logger(component: "worker")
-        let settings = try options.loadSettings()
-        let services = try Services(settings: settings, logger: logger)
-        let stopSignals: [Int32] = [SIGTERM, SIGINT]
-        let stopDescriptor = stopSignals.withUnsafeBufferPointer { nv_signals_install($0.baseAddress, Int32($0.count)) }
-        guard stopDescriptor >= 0 else { throw UsageError("cannot install signal handlers") }
-        signal(SIGHUP, SIG_IGN)  // reload is the supervisor's business
-        signal(SIGPIPE, SIG_IGN)
+        let child = try ChildProcess(component: "worker", options: options)
+        let (link, services, settings) = (child.link, child.services, child.settings)
         _ = services.database.ping()  // connect now, so the first request does not pay for it
         let router = GatewayRouter(services: services, functions: GatewayFunctions.all(services: services))
-        let worker = FastCGIWorker(listenDescriptor: 0, stopDescriptor: stopDescriptor,
+        let worker = FastCGIWorker(listenDescriptor: 0, stopDescriptor: child.stopDescriptor,
                                    limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker))
         link.markReady()
         let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted,
@@ -29,7 +21,7 @@ enum WorkerCommand {
         switch exit {
         case .stopRequested, .recycled: return 0
         case .listenSocketFailed(let code):
-            logger.error("listen socket failed", [("errno", .int(Int(code)))])
+            child.logger.error("listen socket failed", [("errno", .int(Int(code)))])
             return ExitCode.unavailable
         }
     }
