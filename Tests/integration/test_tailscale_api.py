@@ -2,11 +2,14 @@
 the contract, the role rules, and keys minted the way the contract asks."""
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
+import psycopg
 import pytest
 
 
@@ -15,6 +18,26 @@ def make_device(db, user, name="Laptop", status="pending", **columns) -> str:
     names = ", ".join(fields)
     marks = ", ".join(["%s"] * len(fields))
     return db.execute(f"INSERT INTO devices ({names}) VALUES ({marks}) RETURNING id::text", list(fields.values())).fetchone()[0]
+
+
+class StatusNotices:
+    """A session that LISTENs on `device_status`, as the portal's realtime channel does."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def of(self, *device_ids: str, wait: float = 1.0) -> list[dict]:
+        """The payloads announced for these devices within `wait` seconds, in order. The shared
+        stack's monitor announces other tests' devices meanwhile; those are left out."""
+        payloads = [json.loads(n.payload) for n in self.connection.notifies(timeout=wait)]
+        return [p for p in payloads if p.get("device_id") in device_ids]
+
+
+@contextmanager
+def listening(stack):
+    with psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as connection:
+        connection.execute("LISTEN device_status")
+        yield StatusNotices(connection)
 
 
 def expire_inventory(db) -> None:
@@ -226,17 +249,24 @@ def test_generate_auth_key_rejected_by_tailscale_is_502(api, world, db, simulato
 
 # ---- validate-enrollment ----
 
-def test_validate_enrollment(api, world, db, simulator):
+def test_validate_enrollment(api, world, db, simulator, stack):
     user = world.user()
     device_id = make_device(db, user, "Field Tablet", metadata='{"created_by": "admin"}')
     assert api.tailscale("validate-enrollment", user.token).json() == {"error": "Device ID required"}
     expire_inventory(db)
-    not_yet = api.tailscale("validate-enrollment", user.token, deviceId=device_id)
-    assert not_yet.json() == {"success": True, "enrolled": False, "message": "Device not yet visible in Tailscale network"}
+    with listening(stack) as notices:
+        not_yet = api.tailscale("validate-enrollment", user.token, deviceId=device_id)
+        assert not_yet.json() == {"success": True, "enrolled": False, "message": "Device not yet visible in Tailscale network"}
+        assert notices.of(device_id, wait=0.3) == []
 
-    node = simulator.add_device(hostname="field-tablet", os="android", connected=True)
-    expire_inventory(db)
-    body = api.tailscale("validate-enrollment", user.token, deviceId=device_id).json()
+        node = simulator.add_device(hostname="field-tablet", os="android", connected=True)
+        expire_inventory(db)
+        body = api.tailscale("validate-enrollment", user.token, deviceId=device_id).json()
+        assert notices.of(device_id) == [
+            {"device_id": device_id, "organization_id": user.organization_id, "status": "active"}]
+        # Validating again changes nothing and announces nothing.
+        assert api.tailscale("validate-enrollment", user.token, deviceId=device_id).json()["enrolled"] is True
+        assert notices.of(device_id) == []
     assert body["enrolled"] is True
     assert body["device"] == {"id": node["id"], "hostname": "field-tablet", "online": True,
                               "ipAddresses": node["addresses"]}
@@ -249,6 +279,25 @@ def test_validate_enrollment(api, world, db, simulator):
                        {"tailscale_device_id": node["id"], "hostname": "field-tablet", "ip": node["addresses"][0]})]
     stranger = world.user()
     assert api.tailscale("validate-enrollment", stranger.token, deviceId=device_id).status_code == 404
+
+
+def test_validate_enrollment_announces_only_status_changes(api, world, db, simulator, stack):
+    user = world.user()
+    # Neither is linked to a node, so the monitor leaves both alone.
+    offline = make_device(db, user, "Parked Laptop", status="offline", trust_level="high")
+    trusted_later = make_device(db, user, "Kiosk", status="active", trust_level="medium")
+    simulator.add_device(hostname="parked-node", connected=True)
+    simulator.add_device(hostname="kiosk-node", connected=True)
+    expire_inventory(db)
+    with listening(stack) as notices:
+        for device_id, hostname in [(offline, "parked-node"), (trusted_later, "kiosk-node")]:
+            body = api.tailscale("validate-enrollment", user.token, deviceId=device_id, hostname=hostname).json()
+            assert body["enrolled"] is True
+        # The kiosk is linked and trusted now, but it was active before: no status change.
+        assert notices.of(offline, trusted_later) == [
+            {"device_id": offline, "organization_id": user.organization_id, "status": "active"}]
+    assert db.execute("SELECT status, trust_level FROM devices WHERE id = %s", (trusted_later,)).fetchone() == \
+        ("active", "high")
 
 
 # ---- sync-devices ----

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from test_tailscale_api import expire_inventory
+from test_tailscale_api import expire_inventory, listening, make_device
 
 
 def pending_device(api, admin, user, name: str) -> dict:
@@ -31,7 +31,7 @@ def test_device_id_required_and_ownership(api, world, simulator):
     assert status(api, admin.token, device["device_id"], field="device_id").status_code == 200
 
 
-def test_joining_device_becomes_active(api, world, db, simulator):
+def test_joining_device_becomes_active(api, world, db, simulator, stack):
     org = world.org()
     admin, user = world.user(org, "org_admin"), world.user(org)
     # A machine with the same name that joined before the token was issued is not this device.
@@ -44,21 +44,38 @@ def test_joining_device_becomes_active(api, world, db, simulator):
 
     node = simulator.add_device(hostname="joining-laptop", os="macOS", connected=True)
     expire_inventory(db)
-    body = status(api, user.token, device_id).json()
-    assert body == {"success": True, "status": "active", "tailscale_connected": True,
-                    "tailscale_hostname": "joining-laptop", "tailscale_ip": node["addresses"][0]}
-    row = db.execute("SELECT status, trust_level, enrolled_at IS NOT NULL, tailscale_device_id, enrollment_token, "
-                     "enrollment_token_hash, tailscale_auth_key FROM devices WHERE id = %s", (device_id,)).fetchone()
-    assert row == ("active", "high", True, node["id"], None, None, None)
+    with listening(stack) as notices:
+        body = status(api, user.token, device_id).json()
+        assert body == {"success": True, "status": "active", "tailscale_connected": True,
+                        "tailscale_hostname": "joining-laptop", "tailscale_ip": node["addresses"][0]}
+        assert notices.of(device_id) == [{"device_id": device_id, "organization_id": org, "status": "active"}]
+        row = db.execute("SELECT status, trust_level, enrolled_at IS NOT NULL, tailscale_device_id, enrollment_token, "
+                         "enrollment_token_hash, tailscale_auth_key FROM devices WHERE id = %s", (device_id,)).fetchone()
+        assert row == ("active", "high", True, node["id"], None, None, None)
 
-    # Polling again changes nothing and writes no second event.
-    assert status(api, user.token, device_id).json()["tailscale_connected"] is True
+        # Polling again changes nothing, writes no second event and announces nothing.
+        assert status(api, user.token, device_id).json()["tailscale_connected"] is True
+        assert notices.of(device_id) == []
     events = [e for (e,) in db.execute("SELECT event_type FROM device_events WHERE device_id = %s ORDER BY created_at",
                                        (device_id,)).fetchall()]
     assert events.count("tailscale_connected") == 1
     audit = db.execute("SELECT details FROM audit_logs WHERE event = 'device_enrolled_tailscale' AND details->>'device_id' = %s",
                        (device_id,)).fetchall()
     assert audit == [({"device_id": device_id, "tailscale_hostname": "joining-laptop"},)]
+
+
+def test_offline_device_seen_again_is_announced_once(api, world, db, simulator, stack):
+    user = world.user()
+    node = simulator.add_device(hostname="returning-laptop", connected=True)
+    device_id = make_device(db, user, "Returning Laptop", status="offline", trust_level="high",
+                            tailscale_device_id=node["id"], tailscale_hostname="returning-laptop")
+    expire_inventory(db)
+    with listening(stack) as notices:
+        # The monitor may see it first; either way the change is announced exactly once.
+        assert status(api, user.token, device_id).json()["status"] == "active"
+        assert status(api, user.token, device_id).json()["status"] == "active"
+        assert notices.of(device_id, wait=2.5) == [
+            {"device_id": device_id, "organization_id": user.organization_id, "status": "active"}]
 
 
 def test_tailscale_unreachable_answers_not_connected(api, world, db, simulator):

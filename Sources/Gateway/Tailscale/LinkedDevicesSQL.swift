@@ -1,6 +1,6 @@
 /// One statement that brings every local device linked to a node up to date with the inventory:
 /// the Tailscale columns, `active` <-> `offline`, a `device_events` row and a
-/// `pg_notify('device_status', ...)` per status change. Its cost does not grow with one
+/// `DeviceStatusNotice` per status change. Its cost does not grow with one
 /// statement per device.
 ///
 /// $1 organization id or NULL for all, $2 seconds unseen before `active` turns `offline`,
@@ -62,10 +62,7 @@ enum LinkedDevicesSQL {
             FROM flipped
         )
         SELECT (SELECT count(*) FROM changes WHERE node_id IS NOT NULL) AS synced,
-               (SELECT count(*) FROM (
-                    SELECT pg_notify('device_status', json_build_object(
-                        'device_id', id, 'organization_id', organization_id, 'status', status)::text)
-                    FROM flipped) AS notified) AS status_changes
+               \(DeviceStatusNotice.announcing("flipped")) AS status_changes
         """
 
     private static let inScope = "($1::uuid IS NULL OR d.organization_id = $1::uuid)"
