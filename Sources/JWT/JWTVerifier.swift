@@ -12,6 +12,7 @@ public final class JWTVerifier {
     private var jwks: JWKSCache?
     private let policy: JWTClaimPolicy
     private let now: () -> Int64
+    private var recentlyVerified = VerifiedTokenCache()
 
     /// - Parameters:
     ///   - hmacSecret: the project's legacy JWT secret; the only key HS256 tokens are checked with.
@@ -29,10 +30,16 @@ public final class JWTVerifier {
     }
 
     public func verify(_ token: String) throws(JWTError) -> JWTClaims {
-        let token = try CompactToken(token)
-        try verifySignature(of: token)
-        let claims = try JWTClaims(payload: token.payload)
-        try policy.check(claims, now: now())
+        let now = now()
+        if let claims = recentlyVerified.claims(for: token, now: now) {
+            try policy.check(claims, now: now)  // expiry and not-before move with the clock
+            return claims
+        }
+        let compact = try CompactToken(token)
+        try verifySignature(of: compact)
+        let claims = try JWTClaims(payload: compact.payload)
+        try policy.check(claims, now: now)
+        recentlyVerified.remember(claims, for: token, now: now)
         return claims
     }
 
