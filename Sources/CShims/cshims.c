@@ -2,6 +2,7 @@
 #include "cshims.h"
 
 #include <errno.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <fcntl.h>
@@ -127,4 +128,36 @@ void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int6
     *requests = __atomic_load_n(&slot->requests, __ATOMIC_ACQUIRE);
     *busy_since_ns = __atomic_load_n(&slot->busy_since_ns, __ATOMIC_ACQUIRE);
     *ready = __atomic_load_n(&slot->ready, __ATOMIC_ACQUIRE);
+}
+
+int nv_accept_waiter_create(int stop_fd, int listen_fd) {
+    int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd < 0) return -1;
+    struct epoll_event stop = {.events = EPOLLIN, .data.fd = stop_fd};
+    struct epoll_event listen = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = listen_fd};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, stop_fd, &stop) != 0 ||
+        epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listen_fd, &listen) != 0) {
+        int saved = errno;
+        close(epoll_fd);
+        errno = saved;
+        return -1;
+    }
+    return epoll_fd;
+}
+
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd) {
+    struct epoll_event events[2];
+    for (;;) {
+        int ready = epoll_wait(epoll_fd, events, 2, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        int connection = 0;
+        for (int i = 0; i < ready; i++) {
+            if (events[i].data.fd == stop_fd) return 0;
+            connection = 1;
+        }
+        if (connection) return 1;
+    }
 }

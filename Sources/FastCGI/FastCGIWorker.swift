@@ -2,14 +2,15 @@
 import Glibc
 #endif
 import CFastCGI
+import CShims
 
 /// The accept loop of one worker process.
 ///
 /// The listen socket is fd 0 (FCGI_LISTENSOCK_FILENO), shared with the other workers and set
-/// non-blocking, so that the loop can `poll` it together with the signal pipe: a stop request
+/// non-blocking, so that the loop can wait on it together with the signal pipe: a stop request
 /// is seen at once while idle, and only between requests while busy (in-flight requests always
-/// finish). When several workers wake for one connection, the losers' `FCGX_Accept_r` returns
-/// EAGAIN and they go back to `poll`.
+/// finish). The wait is an epoll with EPOLLEXCLUSIVE, so one connection wakes one idle worker;
+/// if another worker took it first anyway, `FCGX_Accept_r` returns EAGAIN and the loop waits again.
 public final class FastCGIWorker {
     public struct Limits: Sendable {
         public var maxBodyBytes: Int
@@ -38,6 +39,8 @@ public final class FastCGIWorker {
     private let stopDescriptor: Int32
     private let limits: Limits
     private var request = FCGX_Request()
+    /// epoll over the stop descriptor and the listen socket (exclusive wake-ups).
+    private let waiter: Int32
     /// Read buffer for request bodies, allocated once per worker.
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
@@ -52,9 +55,11 @@ public final class FastCGIWorker {
         FCGX_InitRequest(&request, listenDescriptor, 0)
         let flags = fcntl(listenDescriptor, F_GETFL)
         _ = fcntl(listenDescriptor, F_SETFL, flags | O_NONBLOCK)
+        waiter = nv_accept_waiter_create(stopDescriptor, listenDescriptor)
     }
 
     public func run(responder: FastCGIResponder, events: Events = Events()) -> Exit {
+        guard waiter >= 0 else { return .listenSocketFailed(errno) }
         var served = 0
         while true {
             switch waitForConnection() {
@@ -82,19 +87,10 @@ public final class FastCGIWorker {
     private enum Wait { case ready, stop, failed(Int32) }
 
     private func waitForConnection() -> Wait {
-        var descriptors = [
-            pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: listenDescriptor, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            let ready = poll(&descriptors, 2, -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .failed(errno)
-            }
-            if descriptors[0].revents != 0 { return .stop }
-            if descriptors[1].revents & Int16(POLLERR | POLLNVAL) != 0 { return .failed(EBADF) }
-            if descriptors[1].revents != 0 { return .ready }
+        switch nv_accept_waiter_wait(waiter, stopDescriptor) {
+        case 0: return .stop
+        case 1: return .ready
+        default: return .failed(errno)
         }
     }
 

@@ -45,6 +45,15 @@ void nv_scoreboard_request_finished(nv_scoreboard_slot *slot);
 void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready);
 int64_t nv_monotonic_ns(void);
 
+// --- waiting for a connection (workers sharing one listen socket) ---
+// An epoll set over the stop descriptor and the listen socket, the latter with EPOLLEXCLUSIVE:
+// a new connection wakes one waiting worker instead of all of them (no thundering herd).
+// Returns the epoll descriptor (close-on-exec), or -1 (errno set).
+int nv_accept_waiter_create(int stop_fd, int listen_fd);
+// Blocks until something is ready: 0 when the stop descriptor is readable (it wins over a
+// waiting connection), 1 when a connection is waiting, -1 on error (errno set; EINTR retried).
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd);
+
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (Linux PR_SET_PDEATHSIG).
 int nv_set_parent_death_signal(int signal);
