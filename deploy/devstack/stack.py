@@ -123,7 +123,7 @@ class Stack:
     def write_env_file(self) -> None:
         persisted = self._persisted_secrets()
         values = {
-            "DATABASE_URL": self.postgres.url("nexus_vault"),
+            "DATABASE_URL": self.postgres.socket_url("nexus_vault"),
             "JWT_SECRET": persisted["JWT_SECRET"],
             "SECRETS_ENCRYPTION_KEY": persisted["SECRETS_ENCRYPTION_KEY"],
             "FCGI_LISTEN": f"unix:{self.fastcgi_socket}",
