@@ -17,14 +17,10 @@ extension TailscaleAction {
 }
 
 /// What every action gets: the request and the verified caller.
-struct TailscaleCall {
+struct TailscaleCall: ActionCall {
     let request: APIRequest
     let services: Services
     let caller: Principal
-
-    var body: JSONObject { request.body }
-    var settings: Settings { services.settings }
-    var database: Database { services.database }
 
     /// A non-empty string field of the body; nil when absent, null, empty or not a string.
     func text(_ name: String) -> String? {
@@ -35,11 +31,6 @@ struct TailscaleCall {
     /// The device named by `deviceId`, when the caller may act on it (else 404).
     func accessibleDevice(_ id: String) throws -> AccessibleDevice {
         try AccessibleDevice.load(id: id.lowercased(), for: caller, database: database)
-    }
-
-    /// A `device_events` row from this request (its client address included).
-    func event(_ type: String, deviceID: String, _ details: KeyValuePairs<String, JSONValue>) -> DeviceEvent {
-        DeviceEvent(deviceID: deviceID, type: type, details: JSONObject(details), ipAddress: request.clientAddress)
     }
 
     func inventorySync() -> InventorySync {
