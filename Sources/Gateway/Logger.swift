@@ -8,8 +8,13 @@ import JSON
 /// no token, key, password or request body is ever a field.
 public struct Logger: Sendable {
     public let component: String
+    /// Read once: the process id does not change, and getpid is a system call on every line.
+    public let pid: Int
 
-    public init(component: String) { self.component = component }
+    public init(component: String) {
+        self.component = component
+        self.pid = Int(getpid())
+    }
 
     public func info(_ message: String, _ fields: [(String, JSONValue)] = []) { write("info", message, fields) }
     public func warning(_ message: String, _ fields: [(String, JSONValue)] = []) { write("warning", message, fields) }
@@ -23,7 +28,7 @@ public struct Logger: Sendable {
     private func write(_ level: String, _ message: String, _ fields: [(String, JSONValue)]) {
         let head: [(String, JSONValue)] = [
             ("time", .string(Timestamp.nowISO8601())), ("level", .string(level)),
-            ("component", .string(component)), ("pid", .int(Int(getpid()))), ("message", .string(message)),
+            ("component", .string(component)), ("pid", .int(pid)), ("message", .string(message)),
         ]
         emit(JSONObject(head + fields))
     }

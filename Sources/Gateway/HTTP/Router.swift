@@ -25,7 +25,7 @@ public final class GatewayRouter: FastCGIResponder {
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("action", .optional(context?.action)), ("status", .int(response.status)),
             ("duration_ms", .double(((Timestamp.monotonic() - started) * 100_000).rounded() / 100)),
-            ("pid", .int(Int(getpid()))), ("user_id", .optional(context?.principal?.userID)),
+            ("pid", .int(services.logger.pid)), ("user_id", .optional(context?.principal?.userID)),
             ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
         ])
         return response
@@ -84,7 +84,3 @@ public final class GatewayRouter: FastCGIResponder {
         return object
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
