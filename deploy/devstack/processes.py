@@ -1,12 +1,27 @@
 """Small process helpers for the local stack: free ports, waiting for readiness, stopping."""
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGTERM when the process that started it dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def spawn(command: list[str], **options) -> subprocess.Popen:
+    """Starts a part of the stack in a session of its own (a terminal's Ctrl-C reaches only the
+    orchestrator, which then stops the parts in order, each gracefully) that still ends when
+    the orchestrator dies, however it dies."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent, **options)
 
 
 def free_port() -> int:

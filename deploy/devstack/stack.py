@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .postgres import PostgresCluster
-from .processes import free_port, http_ok, stop_process, wait_until
+from .processes import free_port, http_ok, spawn, stop_process, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -94,13 +94,13 @@ class Stack:
                    "--port", str(self.simulator_port),
                    "--token-lifetime", str(self.config.simulator_token_lifetime),
                    "--demo-devices", str(self.config.simulator_demo_devices)]
-        self.simulator = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log_sink("simulator.log"))
+        self.simulator = spawn(command, stdout=subprocess.DEVNULL, stderr=self._log_sink("simulator.log"))
         wait_until(lambda: http_ok(f"{self.simulator_url}/_sim/stats"), 15, "the Tailscale simulator")
 
     def start_serve(self) -> None:
-        self.serve = subprocess.Popen([str(self.config.binary), "serve", "--env-file", str(self.env_file)],
-                                      cwd=str(REPO), stdout=self._log_sink("nexus-vault.log"),
-                                      stderr=subprocess.STDOUT if self.config.log_to_file else None)
+        self.serve = spawn([str(self.config.binary), "serve", "--env-file", str(self.env_file)],
+                           cwd=str(REPO), stdout=self._log_sink("nexus-vault.log"),
+                           stderr=subprocess.STDOUT if self.config.log_to_file else None)
         wait_until(self.fastcgi_socket.exists, 15, "the FastCGI socket")
 
     def start_nginx(self) -> None:
@@ -117,8 +117,7 @@ class Stack:
         conf = self.run_dir / "nginx.conf"
         conf.write_text(rendered, encoding="utf-8")
         subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(self.run_dir)], check=True)
-        self.nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(self.run_dir)],
-                                      stderr=self._log_sink("nginx.log"))
+        self.nginx = spawn(["nginx", "-c", str(conf), "-p", str(self.run_dir)], stderr=self._log_sink("nginx.log"))
 
     def write_env_file(self) -> None:
         persisted = self._persisted_secrets()
