@@ -145,14 +145,15 @@ int nv_accept_waiter_create(int stop_fd, int listen_fd) {
     return epoll_fd;
 }
 
-int nv_accept_waiter_wait(int epoll_fd, int stop_fd) {
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms) {
     struct epoll_event events[2];
     for (;;) {
-        int ready = epoll_wait(epoll_fd, events, 2, -1);
+        int ready = epoll_wait(epoll_fd, events, 2, timeout_ms);
         if (ready < 0) {
             if (errno == EINTR) continue;
             return -1;
         }
+        if (ready == 0) return 2;
         int connection = 0;
         for (int i = 0; i < ready; i++) {
             if (events[i].data.fd == stop_fd) return 0;

@@ -25,13 +25,17 @@ public final class FastCGIWorker {
     /// Why `run` returned.
     public enum Exit: Equatable, Sendable { case stopRequested, recycled, listenSocketFailed(Int32) }
 
-    /// Hooks for the supervisor's bookkeeping (request start and end).
+    /// Hooks: request start and end (the supervisor's bookkeeping), and `idle`, called after
+    /// a second without a connection (time to flush what was buffered).
     public struct Events {
         public var requestStarted: () -> Void
         public var requestFinished: () -> Void
-        public init(requestStarted: @escaping () -> Void = {}, requestFinished: @escaping () -> Void = {}) {
+        public var idle: () -> Void
+        public init(requestStarted: @escaping () -> Void = {}, requestFinished: @escaping () -> Void = {},
+                    idle: @escaping () -> Void = {}) {
             self.requestStarted = requestStarted
             self.requestFinished = requestFinished
+            self.idle = idle
         }
     }
 
@@ -65,6 +69,9 @@ public final class FastCGIWorker {
             switch waitForConnection() {
             case .stop: return .stopRequested
             case .failed(let code): return .listenSocketFailed(code)
+            case .idle:
+                events.idle()
+                continue
             case .ready: break
             }
             let accepted = FCGX_Accept_r(&request)
@@ -84,12 +91,13 @@ public final class FastCGIWorker {
         }
     }
 
-    private enum Wait { case ready, stop, failed(Int32) }
+    private enum Wait { case ready, stop, idle, failed(Int32) }
 
     private func waitForConnection() -> Wait {
-        switch nv_accept_waiter_wait(waiter, stopDescriptor) {
+        switch nv_accept_waiter_wait(waiter, stopDescriptor, 1000) {
         case 0: return .stop
         case 1: return .ready
+        case 2: return .idle
         default: return .failed(errno)
         }
     }

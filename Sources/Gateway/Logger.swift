@@ -5,7 +5,8 @@ import JSON
 
 /// One JSON object per line on stderr, written with a single write(2) so that lines from
 /// several workers sharing the stream do not interleave. Callers pass facts, never secrets:
-/// no token, key, password or request body is ever a field.
+/// no token, key, password or request body is ever a field. (Access-log lines go through
+/// `AccessLog`, which batches them.)
 public struct Logger: Sendable {
     public let component: String
     /// Read once: the process id does not change, and getpid is a system call on every line.
@@ -20,11 +21,6 @@ public struct Logger: Sendable {
     public func warning(_ message: String, _ fields: [(String, JSONValue)] = []) { write("warning", message, fields) }
     public func error(_ message: String, _ fields: [(String, JSONValue)] = []) { write("error", message, fields) }
 
-    /// The access log: one line per request.
-    public func access(_ fields: [(String, JSONValue)]) {
-        emit(JSONObject([("time", .string(Timestamp.nowISO8601())), ("type", "access")] + fields))
-    }
-
     private func write(_ level: String, _ message: String, _ fields: [(String, JSONValue)]) {
         let head: [(String, JSONValue)] = [
             ("time", .string(Timestamp.nowISO8601())), ("level", .string(level)),
@@ -34,9 +30,54 @@ public struct Logger: Sendable {
     }
 
     private func emit(_ object: JSONObject) {
-        var line = JSONValue.object(object).serializedBytes()
-        line.append(0x0A)
-        line.withUnsafeBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        StandardError.write(JSONValue.object(object).serializedBytes() + [0x0A])
+    }
+}
+
+/// The access log: one JSON line per request, written in batches. A batch is written when the
+/// next line would take it past PIPE_BUF (so that one write(2) stays atomic on a pipe shared
+/// by all workers, such as journald's), when its oldest line is a second old, when the worker
+/// has been idle for a second, and when it stops: like nginx's `access_log ... buffer= flush=`,
+/// a worker killed outright loses at most its last second of lines.
+public final class AccessLog {
+    static let batchLimit = 4096
+    static let maximumDelaySeconds = 1.0
+
+    private var pending: [UInt8] = []
+    private var oldestLine = 0.0
+
+    public init() { pending.reserveCapacity(Self.batchLimit) }
+
+    public func record(_ fields: [(String, JSONValue)]) {
+        let line = JSONValue.object(JSONObject([("time", .string(Timestamp.nowISO8601())), ("type", "access")] + fields))
+            .serializedBytes() + [0x0A]
+        if pending.count + line.count > Self.batchLimit { flush() }
+        if pending.isEmpty { oldestLine = Timestamp.monotonic() }
+        pending += line
+        if Timestamp.monotonic() - oldestLine >= Self.maximumDelaySeconds { flush() }
+    }
+
+    public func flush() {
+        guard !pending.isEmpty else { return }
+        StandardError.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
+enum StandardError {
+    /// Writes all of `bytes`, resuming after a partial write or a signal.
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 }
 

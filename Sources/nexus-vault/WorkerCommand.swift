@@ -17,7 +17,9 @@ enum WorkerCommand {
                                    limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker))
         link.markReady()
         let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted,
-                                                                requestFinished: link.requestFinished))
+                                                                requestFinished: link.requestFinished,
+                                                                idle: router.flushLogs))
+        router.flushLogs()
         switch exit {
         case .stopRequested, .recycled: return 0
         case .listenSocketFailed(let code):

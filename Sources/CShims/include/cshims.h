@@ -50,9 +50,10 @@ int64_t nv_monotonic_ns(void);
 // a new connection wakes one waiting worker instead of all of them (no thundering herd).
 // Returns the epoll descriptor (close-on-exec), or -1 (errno set).
 int nv_accept_waiter_create(int stop_fd, int listen_fd);
-// Blocks until something is ready: 0 when the stop descriptor is readable (it wins over a
-// waiting connection), 1 when a connection is waiting, -1 on error (errno set; EINTR retried).
-int nv_accept_waiter_wait(int epoll_fd, int stop_fd);
+// Blocks until something is ready or `timeout_ms` passed (-1: no limit): 0 when the stop
+// descriptor is readable (it wins over a waiting connection), 1 when a connection is waiting,
+// 2 on timeout, -1 on error (errno set; EINTR retried).
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
 
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (Linux PR_SET_PDEATHSIG).

@@ -10,6 +10,7 @@ public final class GatewayRouter: FastCGIResponder {
     private let services: Services
     private let functions: [String: GatewayFunction]
     private let writer: ResponseWriter
+    private let accessLog = AccessLog()
 
     public init(services: Services, functions: [GatewayFunction]) {
         self.services = services
@@ -21,7 +22,7 @@ public final class GatewayRouter: FastCGIResponder {
         let started = Timestamp.monotonic()
         var context: RequestContext?
         let response = route(request, context: &context)
-        services.logger.access([
+        accessLog.record([
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("action", .optional(context?.action)), ("status", .int(response.status)),
             ("duration_ms", .double(((Timestamp.monotonic() - started) * 100_000).rounded() / 100)),
@@ -30,6 +31,9 @@ public final class GatewayRouter: FastCGIResponder {
         ])
         return response
     }
+
+    /// Writes the buffered access-log lines (the worker calls this when idle and when it stops).
+    public func flushLogs() { accessLog.flush() }
 
     private func route(_ request: FastCGIRequest, context: inout RequestContext?) -> FastCGIResponse {
         guard request.path.hasPrefix(Self.prefix) else { return writer.error(.functionNotFound) }
