@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .results import BenchRun, percent_of
+from .results import BenchRun
 
 WORKER_LIMIT_KIB = 20 * 1024
 
@@ -52,7 +52,7 @@ def _scenario_verdict(run: BenchRun, goal: ScenarioGoal) -> Verdict:
     description = ", ".join(wanted)
 
     result = run.scenario(goal.scenario)
-    percent = percent_of(result.measured.requests_per_second, run.ceiling_rps) if result and result.measured else None
+    percent = run.percent(result) if result and result.measured else None
     if result is None or result.measured is None or percent is None:
         return Verdict(description, "not measured", result.skipped if result and result.skipped else "no figures")
     found = [f"{percent:g}%"]

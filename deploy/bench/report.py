@@ -6,14 +6,14 @@ import time
 from pathlib import Path
 
 from .goals import evaluate
-from .results import BenchRun, ScenarioResult, percent_of
+from .results import BenchRun, ScenarioResult
 
 COLUMNS = f"{'scenario':<28} {'req/s':>9} {'p50':>9} {'p99':>9} {'% ceiling':>9} {'non-2xx':>8}  notes"
 
 
 def format_run(run: BenchRun) -> str:
     p = run.parameters
-    lines = [f"wrk -t{p.threads} -c{p.connections} -d{p.duration_seconds}s through nginx; "
+    lines = [f"wrk -t{p.threads} -c{p.connections} -d{p.duration_seconds}s through nginx, median of {p.rounds} rounds; "
              f"{p.workers} gateway workers, {p.workers} ceiling workers", "", COLUMNS, "-" * len(COLUMNS)]
     results = ([run.ceiling] if run.ceiling else []) + run.scenarios
     lines += [_row(result, run) for result in results]
@@ -26,7 +26,7 @@ def _row(result: ScenarioResult, run: BenchRun) -> str:
     measured = result.measured
     if measured is None:
         return f"{result.name:<28} skipped ({result.skipped})"
-    percent = percent_of(measured.requests_per_second, run.ceiling_rps)
+    percent = run.percent(result)
     notes = []
     if measured.total_socket_errors:
         notes.append(f"socket errors {measured.total_socket_errors}")

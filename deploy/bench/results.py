@@ -15,6 +15,9 @@ class ScenarioResult:
     skipped: str | None = None
     # Tailscale scenarios only: the simulator's device-list count over the measured run.
     device_list_calls: int | None = None
+    # The median over the rounds of this scenario's req/s against the ceiling measured just
+    # before it in the same round (set by the driver; None: compare with the run's ceiling).
+    percent_of_ceiling: float | None = None
 
     def as_json(self, ceiling_rps: float | None) -> dict:
         entry: dict = {"name": self.name}
@@ -22,7 +25,8 @@ class ScenarioResult:
             entry["skipped"] = self.skipped
             return entry
         entry.update(self.measured.as_json())
-        entry["percent_of_ceiling"] = percent_of(self.measured.requests_per_second, ceiling_rps)
+        entry["percent_of_ceiling"] = (self.percent_of_ceiling if self.percent_of_ceiling is not None
+                                       else percent_of(self.measured.requests_per_second, ceiling_rps))
         if self.device_list_calls is not None:
             entry["device_list_calls"] = self.device_list_calls
         return entry
@@ -32,6 +36,7 @@ class ScenarioResult:
 class RunParameters:
     duration_seconds: int
     warmup_seconds: int
+    rounds: int
     threads: int
     connections: int
     workers: int
@@ -64,6 +69,11 @@ class BenchRun:
     @property
     def ceiling_rps(self) -> float | None:
         return self.ceiling.measured.requests_per_second if self.ceiling and self.ceiling.measured else None
+
+    def percent(self, result: ScenarioResult) -> float | None:
+        if result.percent_of_ceiling is not None:
+            return result.percent_of_ceiling
+        return percent_of(result.measured.requests_per_second, self.ceiling_rps) if result.measured else None
 
     def scenario(self, name: str) -> ScenarioResult | None:
         return next((result for result in self.scenarios if result.name == name), None)
