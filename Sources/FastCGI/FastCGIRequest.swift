@@ -1,5 +1,7 @@
 /// One request as nginx handed it over: the CGI parameters and the body read to EOF.
 public struct FastCGIRequest: Sendable {
+    /// The CGI parameters the service reads (see `FastCGIWorker.keptParameters`) and every
+    /// `HTTP_*` header.
     public let parameters: [String: String]
     /// The body, at most `maxBodyBytes` long; see `bodyExceededLimit`.
     public let body: [UInt8]
@@ -46,16 +48,44 @@ public struct FastCGIRequest: Sendable {
     }
 }
 
-/// What a responder answers. Headers are written in order; `Status` is added by the writer.
+/// What a responder answers: `Status` (added by the writer), then the pre-rendered `prelude`,
+/// then `headers` in order, then the body.
 public struct FastCGIResponse: Sendable {
     public var status: Int
+    /// Headers every answer carries, rendered once (see `HeaderBlock`).
+    public var prelude: HeaderBlock
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, prelude: HeaderBlock = HeaderBlock([]), headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
+        self.prelude = prelude
         self.headers = headers
         self.body = body
+    }
+
+    /// Every header, the prelude's included (for tests and diagnostics).
+    public var allHeaders: [(String, String)] { prelude.headers + headers }
+}
+
+/// Header lines rendered to bytes once, for headers that are the same on every answer: writing
+/// them is then one copy instead of formatting and checking each line per request. A header
+/// whose name or value holds a line break (it could inject headers) is left out.
+public struct HeaderBlock: Sendable {
+    public let headers: [(String, String)]
+    let bytes: [UInt8]
+
+    public init(_ headers: [(String, String)]) {
+        self.headers = headers.filter { HeaderBlock.isSafe($0.0) && HeaderBlock.isSafe($0.1) }
+        var bytes: [UInt8] = []
+        for (name, value) in self.headers {
+            bytes += Array("\(name): \(value)\r\n".utf8)
+        }
+        self.bytes = bytes
+    }
+
+    static func isSafe(_ text: String) -> Bool {
+        !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A })
     }
 }
 

@@ -107,6 +107,18 @@ public final class FastCGIWorker {
         return FastCGIRequest(parameters: readParameters(), body: body, bodyExceededLimit: exceeded)
     }
 
+    /// The non-header CGI parameters the service reads; the others nginx sends (SERVER_NAME,
+    /// DOCUMENT_ROOT, ...) are skipped before any String is made of them.
+    public static let keptParameters = ["REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME",
+                                        "QUERY_STRING", "REMOTE_ADDR", "CONTENT_TYPE", "CONTENT_LENGTH"]
+    private static let keptNames = keptParameters.map { Array($0.utf8) }
+    private static let headerPrefix = Array("HTTP_".utf8)
+
+    private static func isKept(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if name.starts(with: headerPrefix) { return true }
+        return keptNames.contains { $0.count == name.count && $0.elementsEqual(name) }
+    }
+
     /// `NAME=value` C strings into a dictionary, split on the first `=` by bytes (this runs
     /// for some thirty parameters on every request; Character-level String work is too slow).
     private func readParameters() -> [String: String] {
@@ -118,7 +130,9 @@ public final class FastCGIWorker {
             pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 let pair = UnsafeBufferPointer(start: bytes, count: length)
                 guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self)
+                let nameBytes = UnsafeBufferPointer(rebasing: pair[..<equals])
+                guard Self.isKept(nameBytes) else { return }
+                let name = String(decoding: nameBytes, as: UTF8.self)
                 parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
             }
             entry += 1
@@ -149,18 +163,13 @@ public final class FastCGIWorker {
 
     private func write(_ response: FastCGIResponse) {
         var head: [UInt8] = []
-        head.reserveCapacity(512)
-        head.append(contentsOf: "Status: ".utf8)
-        head.append(contentsOf: StatusLine.text(for: response.status).utf8)
-        head.append(contentsOf: [0x0D, 0x0A])
-        // A header value with a line break would let it inject headers: such a header is dropped.
-        for (name, value) in response.headers where !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: [0x0D, 0x0A])
+        head.reserveCapacity(64 + response.prelude.bytes.count)
+        head += Array("Status: \(StatusLine.text(for: response.status))\r\n".utf8)
+        head += response.prelude.bytes
+        for (name, value) in response.headers where HeaderBlock.isSafe(name) && HeaderBlock.isSafe(value) {
+            head += Array("\(name): \(value)\r\n".utf8)
         }
-        head.append(contentsOf: [0x0D, 0x0A])
+        head += [0x0D, 0x0A]
         put(head)
         if !response.body.isEmpty { put(response.body) }
     }

@@ -19,7 +19,7 @@ final class RouterTests: XCTestCase {
         var parameters = ["REQUEST_METHOD": method, "DOCUMENT_URI": path, "QUERY_STRING": query, "REMOTE_ADDR": "127.0.0.1"]
         for (name, value) in headers { parameters["HTTP_" + name.uppercased().replacingOccurrences(of: "-", with: "_")] = value }
         let response = router.respond(to: FastCGIRequest(parameters: parameters, body: Array(body.utf8), bodyExceededLimit: tooLarge))
-        let headerMap = Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 })
+        let headerMap = Dictionary(response.allHeaders.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 })
         return (response.status, headerMap, response.body.isEmpty ? nil : try? JSONParser.parse(response.body))
     }
 

@@ -5,9 +5,14 @@ import JSON
 /// `Cache-Control: no-store` (answers can carry secrets) and CORS.
 struct ResponseWriter: Sendable {
     static let allowedHeaders = "authorization, x-client-info, apikey, content-type, x-retry-count, traceparent, tracestate, baggage"
-    let corsAllowOrigin: String
+    /// Rendered once per worker: they are the same on every answer.
+    private let common: HeaderBlock
 
-    private var commonHeaders: [(String, String)] {
+    init(corsAllowOrigin: String) {
+        common = HeaderBlock(Self.commonHeaders(corsAllowOrigin: corsAllowOrigin))
+    }
+
+    private static func commonHeaders(corsAllowOrigin: String) -> [(String, String)] {
         var headers = [
             ("Content-Type", "application/json; charset=utf-8"),
             ("Cache-Control", "no-store"),
@@ -21,7 +26,7 @@ struct ResponseWriter: Sendable {
     }
 
     func json(_ status: Int, _ body: JSONValue, extraHeaders: [(String, String)] = []) -> FastCGIResponse {
-        FastCGIResponse(status: status, headers: commonHeaders + extraHeaders, body: body.serializedBytes())
+        FastCGIResponse(status: status, prelude: common, headers: extraHeaders, body: body.serializedBytes())
     }
 
     func error(_ error: APIError) -> FastCGIResponse {
@@ -30,6 +35,6 @@ struct ResponseWriter: Sendable {
 
     /// CORS preflight: 204 without a body.
     func preflight() -> FastCGIResponse {
-        FastCGIResponse(status: 204, headers: commonHeaders + [("Access-Control-Max-Age", "86400")])
+        FastCGIResponse(status: 204, prelude: common, headers: [("Access-Control-Max-Age", "86400")])
     }
 }
