@@ -1,3 +1,4 @@
+import Crypto
 /// The rules a verified token's claims must satisfy (see the contract's "Authentication").
 struct JWTClaimPolicy {
     /// Supabase signs its anon and service keys with this issuer rather than the auth URL.
@@ -14,7 +15,7 @@ struct JWTClaimPolicy {
 
         if claims.role == .authenticated {
             guard claims.audience.contains(Self.userAudience) else { throw .wrongAudience }
-            guard let subject = claims.subject, subject.isUUID else { throw .invalidSubject }
+            guard let subject = claims.subject, UUIDText.isValid(subject) else { throw .invalidSubject }
         }
         if let issuer, !acceptedIssuers(for: claims.role, configured: issuer).contains(claims.issuer) {
             throw .wrongIssuer
@@ -31,29 +32,5 @@ extension Int64 {
     fileprivate func addingClamped(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other > 0 ? .max : .min) : sum
-    }
-}
-
-extension String {
-    /// The 8-4-4-4-12 hex form of a UUID, in either case (Supabase user ids).
-    var isUUID: Bool {
-        let characters = Array(utf8)
-        guard characters.count == 36 else { return false }
-        for (index, character) in characters.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard character == UInt8(ascii: "-") else { return false }
-            } else {
-                guard character.isHexDigit else { return false }
-            }
-        }
-        return true
-    }
-}
-
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
-            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }

@@ -42,7 +42,7 @@ enum AdminCommands {
 
     static func storeTailscaleKey(_ options: Options) throws {
         let (org, key) = (try options.required("--org"), try options.required("--key"))
-        let tags = (options["--tags"] ?? "tag:prod").split(separator: ",").map { String($0).trimmingCharacters() }
+        let tags = TailscaleTag.list(options["--tags"] ?? "tag:prod")
         print(try Administration(settings: options.loadSettings()).storeTailscaleKey(organizationID: org, key: key, tags: tags))
     }
 
@@ -56,11 +56,5 @@ enum AdminCommands {
         }
         print(try Administration.token(settings: options.loadSettings(), userID: options["--user"], role: role,
                                        ttlSeconds: ttl, now: Int(time(nil))))
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -80,34 +80,17 @@ public struct Administration {
     }
 }
 
-/// Canonical UUID text (8-4-4-4-12 hex), the shape of every id in the contract.
-public enum UUIDText {
-    public static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                if byte != UInt8(ascii: "-") { return false }
-            } else if !Hex.isDigit(byte) {
-                return false
-            }
-        }
-        return true
-    }
-}
-
 /// Tailscale ACL tags: `tag:` and a name of letters, digits and dashes.
 public enum TailscaleTag {
+    /// `tag:a, tag:b` as a list, blanks around the commas ignored.
+    public static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingSpaces() }
+    }
+
     public static func isValid(_ tag: String) -> Bool {
         guard tag.hasPrefix("tag:"), tag.count > 4, tag.count <= 100 else { return false }
         return tag.dropFirst(4).unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
         }
-    }
-}
-
-extension Hex {
-    static func isDigit(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) || (0x41...0x46).contains(byte)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Postgres
 
 /// A device that is joining the tailnet, with the node that joined for it (if any), read in one

@@ -1,3 +1,4 @@
+import Crypto
 import Postgres
 
 /// The local device a tailscale-api action names with `deviceId`, loaded only when the caller
