@@ -30,18 +30,19 @@ let package = Package(
         .target(name: "CShims", dependencies: ["CCurl"], path: "Sources/CShims"),
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
+        .target(name: "OperatingSystem", swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
-        .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL"], swiftSettings: lean),
+        .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"], swiftSettings: lean),
-        .target(name: "Supervisor", dependencies: ["CShims", "JSON"], swiftSettings: lean),
-        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto"], swiftSettings: lean),
+        .target(name: "Supervisor", dependencies: ["CShims", "JSON", "OperatingSystem"], swiftSettings: lean),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto", "OperatingSystem"], swiftSettings: lean),
         .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"], swiftSettings: lean),
-        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON"], swiftSettings: lean),
+        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
-            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale",
+            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem",
         ], swiftSettings: lean),
-        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI"], swiftSettings: lean,
+        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem"], swiftSettings: lean,
                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import JSON
+import OperatingSystem
 
 /// One JSON object per line on stderr, written with a single write(2) so that lines from
 /// several workers sharing the stream do not interleave. Callers pass facts, never secrets:
@@ -52,9 +53,9 @@ public final class AccessLog {
         let line = JSONValue.object(JSONObject([("time", .string(Timestamp.nowISO8601())), ("type", "access")] + fields))
             .serializedBytes() + [0x0A]
         if pending.count + line.count > Self.batchLimit { flush() }
-        if pending.isEmpty { oldestLine = Timestamp.monotonic() }
+        if pending.isEmpty { oldestLine = MonotonicClock.seconds() }
         pending += line
-        if Timestamp.monotonic() - oldestLine >= Self.maximumDelaySeconds { flush() }
+        if MonotonicClock.seconds() - oldestLine >= Self.maximumDelaySeconds { flush() }
     }
 
     public func flush() {
@@ -86,12 +87,6 @@ public enum Timestamp {
     public static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    public static func monotonic() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 

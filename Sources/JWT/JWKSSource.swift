@@ -1,4 +1,4 @@
-import Glibc
+import OperatingSystem
 
 /// Where a JWKS document comes from. The Gateway supplies a URL fetcher built on libcurl.
 public protocol JWKSSource: Sendable {
@@ -15,21 +15,6 @@ public struct JWKSFile: JWKSSource {
     public init(path: String) { self.path = path }
 
     public func loadJWKS() throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw JWKSError.unreadable }
-        defer { close(descriptor) }
-
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return contents }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw JWKSError.unreadable
-            }
-            contents.append(contentsOf: chunk[..<count])
-            guard contents.count <= Self.maximumSize else { throw JWKSError.unreadable }
-        }
+        do { return try FileReader.bytes(at: path, limit: Self.maximumSize) } catch { throw JWKSError.unreadable }
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import OperatingSystem
 
 /// The request path's database: owns one connection, connects lazily, reconnects after loss.
 ///
@@ -47,7 +45,7 @@ public final class Database {
 
     private func connectIfNeeded() throws(PostgresError) {
         guard !connection.isConnected else { return }
-        if let lastFailedConnect, Self.monotonicSeconds() - lastFailedConnect < Self.reconnectIntervalSeconds {
+        if let lastFailedConnect, MonotonicClock.seconds() - lastFailedConnect < Self.reconnectIntervalSeconds {
             throw PostgresError(kind: .unavailable, message: "database unreachable (last connection attempt failed just now)")
         }
         try reconnect()
@@ -58,15 +56,8 @@ public final class Database {
             try connection.connect()
             lastFailedConnect = nil
         } catch {
-            lastFailedConnect = Self.monotonicSeconds()
+            lastFailedConnect = MonotonicClock.seconds()
             throw error
         }
-    }
-
-    // clock_gettime rather than ContinuousClock: the workers do not load Swift Concurrency.
-    private static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

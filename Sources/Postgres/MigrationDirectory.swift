@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import OperatingSystem
 
 /// Reads `*.sql` files with plain POSIX calls (the module stays free of Foundation).
 enum MigrationDirectory {
@@ -22,20 +23,12 @@ enum MigrationDirectory {
     }
 
     static func contents(of path: String, name: String) throws(MigrationError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadableFile(name, errno: errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadableFile(name, errno: errno)
-            }
-            bytes += buffer[0..<count]
+        do {
+            return try FileReader.text(at: path)
+        } catch .unreadable(let code) {
+            throw .unreadableFile(name, errno: code)
+        } catch {
+            throw .unreadableFile(name, errno: EILSEQ)  // not UTF-8
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

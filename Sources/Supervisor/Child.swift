@@ -82,11 +82,3 @@ struct ChildExit {
         return "exited with code \(exitCode)"
     }
 }
-
-enum Clock {
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-}

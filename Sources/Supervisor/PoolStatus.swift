@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import JSON
+import OperatingSystem
 
 struct PoolStatistics {
     var startedAt = 0.0
@@ -20,7 +21,7 @@ struct PoolStatus {
     let statistics: PoolStatistics
 
     var document: JSONValue {
-        let now = Clock.monotonicSeconds()
+        let now = MonotonicClock.seconds()
         let rows: [JSONValue] = children.sorted { ($0.slot.spec, $0.slot.index) < ($1.slot.spec, $1.slot.index) }.map { child in
             let state = child.retiring ? "leaving" : !child.ready ? "starting" : child.busySince == nil ? "idle" : "busy"
             return [

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CShims
+import OperatingSystem
 
 /// The master process: keeps a fixed pool of children alive, the way PHP-FPM and nginx's
 /// master do. Single-threaded; everything happens in one loop that waits on a signal
@@ -51,11 +52,11 @@ public final class Supervisor {
         signal(SIGPIPE, SIG_IGN)
         statistics.startedAt = Double(time(nil))
         startGeneration()
-        writeStatusIfDue(now: Clock.monotonicSeconds())
+        writeStatusIfDue(now: MonotonicClock.seconds())
         while !(stopDeadline != nil && children.isEmpty) {
             waitForEvents(signalDescriptor: signalDescriptor)
             reapChildren()
-            let now = Clock.monotonicSeconds()
+            let now = MonotonicClock.seconds()
             enforceRequestTimeouts(now: now)
             respawnDueSlots(now: now)
             finishRetirement(now: now)
@@ -109,7 +110,7 @@ public final class Supervisor {
         guard let spec = configuration.children.first(where: { $0.name == slot.spec }) else { return }
         guard let scoreboard = Scoreboard.create() else {
             log("supervisor: cannot create a scoreboard slot: \(String(cString: strerror(errno)))")
-            respawnAt[slot] = Clock.monotonicSeconds() + 1
+            respawnAt[slot] = MonotonicClock.seconds() + 1
             return
         }
         do {
@@ -117,7 +118,7 @@ public final class Supervisor {
                                         listenDescriptor: spec.receivesListenSocket ? listenDescriptor : nil,
                                         scoreboardDescriptor: scoreboard.descriptor)
             children[pid] = Child(pid: pid, slot: slot, scoreboard: scoreboard,
-                                  startedAt: Clock.monotonicSeconds(), receivesRequests: spec.receivesListenSocket)
+                                  startedAt: MonotonicClock.seconds(), receivesRequests: spec.receivesListenSocket)
             statistics.spawned += 1
         } catch {
             scoreboard.release()
@@ -135,7 +136,7 @@ public final class Supervisor {
             statistics.requestsServed += child.refresh()
             child.scoreboard.release()
             let exit = ChildExit(status: status)
-            let lifetime = Clock.monotonicSeconds() - child.startedAt
+            let lifetime = MonotonicClock.seconds() - child.startedAt
             if exit.crashed, !child.retiring, stopDeadline == nil {
                 statistics.crashes += 1
                 let reason = child.killedForTimeout ? "stuck in a request, killed" : exit.description
@@ -149,7 +150,7 @@ public final class Supervisor {
 
     private func scheduleRespawn(_ slot: Slot, crashed: Bool, lifetime: Double) {
         let delay = slots[slot]?.recordExit(crashed: crashed, lifetimeSeconds: lifetime) ?? 0
-        respawnAt[slot] = Clock.monotonicSeconds() + delay
+        respawnAt[slot] = MonotonicClock.seconds() + delay
     }
 
     private func respawnDueSlots(now: Double) {
@@ -180,7 +181,7 @@ public final class Supervisor {
             return
         }
         log("supervisor: stopping gracefully (in-flight requests finish)")
-        stopDeadline = Clock.monotonicSeconds() + configuration.gracefulStopSeconds
+        stopDeadline = MonotonicClock.seconds() + configuration.gracefulStopSeconds
         slots.removeAll()
         respawnAt.removeAll()
         killAll(signal: SIGTERM)
@@ -202,7 +203,7 @@ public final class Supervisor {
         generation += 1
         slots = slots.filter { $0.key.generation == generation }
         respawnAt = respawnAt.filter { $0.key.generation == generation }
-        retirement = (previous, Clock.monotonicSeconds() + fresh.reloadReadyTimeoutSeconds)
+        retirement = (previous, MonotonicClock.seconds() + fresh.reloadReadyTimeoutSeconds)
         startGeneration()
         statistics.reloads += 1
     }

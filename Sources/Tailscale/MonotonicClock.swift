@@ -1,27 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Elapsed time that wall-clock changes cannot disturb, and sleeping.
-enum MonotonicClock {
-    static func milliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
-
-    /// Sleeps the full time even when a signal interrupts (nanosleep reports what is left).
-    static func sleep(milliseconds: Int) {
-        guard milliseconds > 0 else { return }
-        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
-            request = remaining
-        }
-    }
-}
+import OperatingSystem
 
 /// The moment a whole call must be finished by.
 struct Deadline {

@@ -1,4 +1,5 @@
 import HTTPClient
+import OperatingSystem
 
 extension TailscaleClient {
     /// Sends a request built by `makeRequest(timeoutMilliseconds)` until it gets an answer worth

@@ -1,5 +1,6 @@
 import HTTPClient
 import JSON
+import OperatingSystem
 
 extension TailscaleClient {
     private static let tokenPath = "/api/v2/oauth/token"

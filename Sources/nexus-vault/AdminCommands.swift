@@ -4,6 +4,7 @@ import Glibc
 import Gateway
 import JWT
 import Postgres
+import OperatingSystem
 
 /// The operator's one-shot commands. Each prints its result on stdout, errors on stderr.
 enum AdminCommands {
@@ -26,7 +27,7 @@ enum AdminCommands {
     static func status(_ options: Options) throws {
         let settings = try options.loadSettings()
         guard let path = settings.pool.statusFile else { throw UsageError("STATUS_FILE is not set, so serve writes no status") }
-        guard let text = readTextFile(path) else { throw UsageError("no status at \(path): is serve running?") }
+        guard let text = try? FileReader.text(at: path) else { throw UsageError("no status at \(path): is serve running?") }
         print(text, terminator: "")
     }
 

@@ -1,5 +1,6 @@
 import FastCGI
 import JSON
+import OperatingSystem
 
 /// The FastCGI responder of the gateway: routes `/functions/v1/<name>`, applies the contract's
 /// rules that hold for every function (methods, preflight, body limits, JSON decoding), runs
@@ -19,13 +20,13 @@ public final class GatewayRouter: FastCGIResponder {
     }
 
     public func respond(to request: FastCGIRequest) -> FastCGIResponse {
-        let started = Timestamp.monotonic()
+        let started = MonotonicClock.seconds()
         var context: RequestContext?
         let response = route(request, context: &context)
         accessLog.record([
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("action", .optional(context?.action)), ("status", .int(response.status)),
-            ("duration_ms", .double(((Timestamp.monotonic() - started) * 100_000).rounded() / 100)),
+            ("duration_ms", .double(((MonotonicClock.seconds() - started) * 100_000).rounded() / 100)),
             ("pid", .int(services.logger.pid)), ("user_id", .optional(context?.principal?.userID)),
             ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
         ])

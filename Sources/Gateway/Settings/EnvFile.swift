@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import OperatingSystem
 
 /// Reads `KEY=VALUE` files in the format of systemd's EnvironmentFile and docker's --env-file:
 /// `#` comments, blank lines, an optional `export ` prefix, values optionally in single or
@@ -11,7 +12,7 @@ public enum EnvFile {
     }
 
     public static func load(path: String) throws(ParseError) -> [String: String] {
-        guard let text = readTextFile(path) else { throw ParseError(description: "cannot read env file \(path)") }
+        guard let text = try? FileReader.text(at: path) else { throw ParseError(description: "cannot read env file \(path)") }
         return try parse(text, source: path)
     }
 
@@ -79,21 +80,4 @@ extension String {
         }
         return nil
     }
-}
-
-/// Reads a whole (small) file as UTF-8 with plain POSIX calls: the workers do not load Foundation.
-public func readTextFile(_ path: String) -> String? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-    while true {
-        let count = read(descriptor, &chunk, chunk.count)
-        if count < 0, errno == EINTR { continue }
-        guard count >= 0 else { return nil }
-        if count == 0 { break }
-        bytes.append(contentsOf: chunk.prefix(count))
-    }
-    return String(validating: bytes, as: UTF8.self)
 }
