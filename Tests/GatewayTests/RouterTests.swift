@@ -10,8 +10,8 @@ final class RouterTests: XCTestCase {
 
     override func setUpWithError() throws {
         let settings = try Settings.load(environment: SettingsTests.minimal, envFile: nil)
-        router = GatewayRouter(services: try Services(settings: settings, logger: Logger(component: "test")),
-                               functions: GatewayFunctions.all(services: try Services(settings: settings, logger: Logger(component: "test"))))
+        let services = try Services(settings: settings, logger: Logger(component: "test"))
+        router = GatewayRouter(services: services, functions: GatewayFunctions.all(services: services))
     }
 
     private func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:],
