@@ -10,7 +10,8 @@ public protocol GatewayFunction {
 public final class RequestContext {
     public let request: APIRequest
     public let services: Services
-    /// The action being run, once known (logged).
+    /// The action being run, once the function knows it is a valid one (logged; never free text
+    /// from the client).
     public var action: String?
     /// Set by `authenticate`; its user id is logged.
     public private(set) var principal: Principal?

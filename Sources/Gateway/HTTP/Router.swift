@@ -56,20 +56,12 @@ public final class GatewayRouter: FastCGIResponder {
         if request.bodyExceededLimit { return writer.error(.bodyTooLarge) }
         guard let body = Self.decodeBody(request.body) else { return writer.error(.invalidJSON) }
         let current = RequestContext(request: APIRequest(fastCGI: request, body: body), services: services)
-        current.action = Self.requestedAction(current.request)
         context = current
         do {
             return writer.json(200, try function.handle(current))
         } catch {
             return writer.error(APIError.from(error, logger: services.logger))
         }
-    }
-
-    /// The action the client asked for, for the access log (functions may refine it). Capped:
-    /// it is client input and must not flood the log.
-    static func requestedAction(_ request: APIRequest) -> String? {
-        guard let action = request.body["action"]?.stringValue ?? request.query["action"] else { return nil }
-        return action.count <= 64 ? action : String(action.prefix(64)) + "…"
     }
 
     /// Health and readiness answer GET and HEAD only.
