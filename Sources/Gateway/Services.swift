@@ -22,7 +22,8 @@ public final class Services {
                             connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds)
         let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
             ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
-        authenticator = Authenticator(verifier: try JWTVerifier(hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer))
+        authenticator = Authenticator(verifier: try JWTVerifier(hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer),
+                                      publishableKeys: settings.supabasePublishableKeys)
         tailscale = Self.tailscaleClient(settings.tailscale, logger: logger)
     }
 

@@ -77,6 +77,15 @@ def list_keys(server, _request: Request, _match) -> Response:
     return Response(200, {"keys": [key.admin_view() for key in server.tailnet.all_keys()]})
 
 
+def set_key_mode(server, request: Request, _match) -> Response:
+    """`{"usedKeys": "invalid"|"404"}`: how GET .../keys/{id} shows a consumed single-use key."""
+    mode = request.json(required=False).get("usedKeys")
+    if mode not in ("invalid", "404"):
+        raise ApiError(400, 'usedKeys must be "invalid" or "404"')
+    server.tailnet.used_keys_404 = mode == "404"
+    return Response(200, {"usedKeys": mode})
+
+
 def stats(server, _request: Request, _match) -> Response:
     counts = {name: 0 for _, _, name, _, _ in API_ROUTES}
     counts.update(server.tailnet.stats_snapshot())
@@ -120,6 +129,7 @@ ADMIN_ROUTES = [
     ("POST", rf"/_sim/devices/{IDENTIFIER}/disconnect", disconnect),
     ("DELETE", rf"/_sim/devices/{IDENTIFIER}", delete_device),
     ("GET", r"/_sim/keys", list_keys),
+    ("POST", r"/_sim/keys/mode", set_key_mode),
     ("GET", r"/_sim/stats", stats),
     ("POST", r"/_sim/reset", reset),
     ("POST", r"/_sim/faults", add_fault),

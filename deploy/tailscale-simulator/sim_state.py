@@ -135,10 +135,15 @@ class AuthKey:
         """What GET .../keys/{id} answers: everything but the secret key."""
         answer = {"id": self.id, "created": rfc3339(self.created), "expires": rfc3339(self.expires),
                   "capabilities": self.capabilities(), "description": self.description,
-                  "invalid": self.revoked or self.expires <= time.time()}
+                  "invalid": self.revoked or self.expires <= time.time() or self.consumed}
         if self.revoked:
             answer["revoked"] = rfc3339(self.created)
         return answer
+
+    @property
+    def consumed(self) -> bool:
+        """A single-use key a machine joined with: the real control plane shows it invalid."""
+        return self.uses > 0 and not self.reusable
 
     def admin_view(self) -> dict:
         """Test-only: everything, including whether a single-use key was used."""

@@ -27,6 +27,7 @@ class Tailnet:
         self.client = client
         self.default_token_lifetime = token_lifetime
         self.token_lifetime = token_lifetime
+        self.used_keys_404 = False
         self.state_file = state_file
         self.tokens: dict[str, Token] = {}
         self.devices: dict[str, Device] = {}
@@ -188,10 +189,13 @@ class Tailnet:
             return {**answer, "key": key.key}
 
     def key(self, key_id: str) -> AuthKey:
+        """A key by id. With `used_keys_404`, a consumed single-use key is gone, as some servers
+        answer once a key was used."""
         with self._lock:
-            if key_id not in self.keys:
+            key = self.keys.get(key_id)
+            if key is None or (self.used_keys_404 and key.consumed):
                 raise ApiError(404, "key not found")
-            return self.keys[key_id]
+            return key
 
     def all_keys(self) -> list[AuthKey]:
         with self._lock:
@@ -221,6 +225,7 @@ class Tailnet:
             self.stats.clear()
             self._dns_labels.clear()
             self.token_lifetime = self.default_token_lifetime
+            self.used_keys_404 = False
             self._save()
 
     def _save(self):

@@ -1,3 +1,5 @@
+import Crypto
+import JSON
 import JWT
 import Postgres
 
@@ -12,6 +14,19 @@ public struct Authenticator {
     }
 
     let verifier: JWTVerifier
+    /// Supabase's newer publishable keys (`sb_publishable_...`, not JWTs), accepted where the
+    /// legacy `anon` JWT is (SUPABASE_PUBLISHABLE_KEYS).
+    let publishableKeys: [[UInt8]]
+
+    init(verifier: JWTVerifier, publishableKeys: [String] = []) {
+        self.verifier = verifier
+        self.publishableKeys = publishableKeys.map { Array($0.utf8) }
+    }
+
+    static let publishableKeyPrefix = "sb_publishable_"
+    /// A secret key bypasses row level security; it belongs on servers, never in a header a
+    /// browser could send, so it is refused wherever it shows up.
+    static let secretKeyPrefix = "sb_secret_"
 
     /// - Parameter missingMessage: the function's own wording of "no credentials" (the contract
     ///   has two).
@@ -29,6 +44,13 @@ public struct Authenticator {
             token = apiKey
         case (nil, .user): throw APIError(status: 401, message: missingMessage)
         }
+        if token.hasPrefix(Self.secretKeyPrefix) { throw APIError.invalidAuthentication }
+        if token.hasPrefix(Self.publishableKeyPrefix) {
+            let presented = Array(token.utf8)
+            guard publishableKeys.contains(where: { constantTimeEquals($0, presented) }) else { throw APIError.invalidAuthentication }
+            guard requirement == .userOrAnonymous else { throw APIError(status: 401, message: missingMessage) }
+            return Principal(tokenRole: .anon, userID: nil, profileLoader: nil)
+        }
         let claims: JWTClaims
         do { claims = try verifier.verify(token) } catch { throw APIError.invalidAuthentication }
         switch (claims.role, requirement) {
@@ -37,7 +59,8 @@ public struct Authenticator {
         case (.serviceRole, _): return Principal(tokenRole: .serviceRole, userID: claims.subject, profileLoader: nil)
         case (.authenticated, _):
             guard let subject = claims.subject else { throw APIError.invalidAuthentication }
-            return Principal(tokenRole: .authenticated, userID: subject, profileLoader: ProfileLoader(userID: subject, database: database))
+            return Principal(tokenRole: .authenticated, userID: subject, isAnonymousSignIn: claims.raw["is_anonymous"] == .bool(true),
+                             profileLoader: ProfileLoader(userID: subject, database: database))
         }
     }
 

@@ -22,11 +22,15 @@ public struct Principal {
     public let tokenRole: JWTRole
     /// The token's `sub`: a UUID for user tokens; API keys usually have none.
     public let userID: String?
+    /// A Supabase anonymous sign-in (`is_anonymous: true`): role `authenticated`, but nobody
+    /// the organization knows.
+    public let isAnonymousSignIn: Bool
     private let profileLoader: ProfileLoader?
 
-    init(tokenRole: JWTRole, userID: String?, profileLoader: ProfileLoader?) {
+    init(tokenRole: JWTRole, userID: String?, isAnonymousSignIn: Bool = false, profileLoader: ProfileLoader?) {
         self.tokenRole = tokenRole
         self.userID = userID
+        self.isAnonymousSignIn = isAnonymousSignIn
         self.profileLoader = profileLoader
     }
 
@@ -45,6 +49,15 @@ public struct Principal {
         if profile.role == .globalAdmin { return true }
         guard let organizationID, profile.role == .orgAdmin else { return false }
         return profile.organizationID == organizationID
+    }
+
+    /// The contract's "Who may obtain a tailnet key": a `service_role` key, or a signed-in user
+    /// (not an anonymous sign-in) whose profile is in an organization. Everyone else gets 403
+    /// before any device is written or Tailscale is called: an auth key lets a machine join
+    /// the tailnet pre-authorized.
+    public func requireKeyHolder() throws {
+        if isServiceRole { return }
+        guard !isAnonymousSignIn, try profile?.organizationID != nil else { throw APIError.forbidden }
     }
 
     /// Admin of at least their own organization (or of all).

@@ -60,6 +60,14 @@ public struct Settings: Sendable {
     /// Anonymous (`anon` key) `check-device` calls allowed per client address and minute. A
     /// portal page polls a few times a minute; the default leaves room for an office behind one NAT.
     public var anonymousChecksPerMinute: Int
+    /// Keys minted through the Tailscale API per user, and per organization, in one hour.
+    public var keyMintsPerUserPerHour: Int
+    public var keyMintsPerOrganizationPerHour: Int
+    /// Supabase publishable keys (`sb_publishable_...`) accepted as the anonymous key.
+    public var supabasePublishableKeys: [String]
+    /// How many joining devices' keys one inventory refresh asks the API about (bounded, so that
+    /// key checks never cost an API call per poll).
+    public var keyChecksPerRefresh: Int
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
@@ -131,7 +139,11 @@ extension Settings {
             enrollmentTokenTTLSeconds: r.int("ENROLLMENT_TOKEN_TTL_HOURS", default: 24, in: 1...720) * 3600,
             verifyFailureLimit: r.int("VERIFY_FAILURE_LIMIT", default: 10, in: 1...100_000),
             verifyFailureWindowSeconds: r.int("VERIFY_FAILURE_WINDOW_SECONDS", default: 900, in: 1...86400),
-            anonymousChecksPerMinute: r.int("ANONYMOUS_CHECKS_PER_MINUTE", default: 600, in: 1...100_000_000))
+            anonymousChecksPerMinute: r.int("ANONYMOUS_CHECKS_PER_MINUTE", default: 600, in: 1...100_000_000),
+            keyMintsPerUserPerHour: r.int("KEY_MINTS_PER_USER_PER_HOUR", default: 30, in: 1...100_000),
+            keyMintsPerOrganizationPerHour: r.int("KEY_MINTS_PER_ORGANIZATION_PER_HOUR", default: 300, in: 1...1_000_000),
+            supabasePublishableKeys: r.publishableKeys("SUPABASE_PUBLISHABLE_KEYS"),
+            keyChecksPerRefresh: r.int("TAILSCALE_KEY_CHECKS_PER_REFRESH", default: 10, in: 0...1000))
         return r.problems.isEmpty ? settings : nil
     }
 }

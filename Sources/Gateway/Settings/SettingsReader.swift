@@ -99,4 +99,17 @@ struct SettingsReader {
             return nil
         }
     }
+
+    /// A comma-separated list of Supabase publishable keys. A secret key here would be accepted
+    /// from browsers as if it were public, so one is refused.
+    mutating func publishableKeys(_ name: String) -> [String] {
+        guard let text = optional(name, secret: true) else { return [] }
+        let keys = text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        for key in keys where !key.hasPrefix("sb_publishable_") {
+            problem(key.hasPrefix("sb_secret_")
+                ? "\(name) must not hold a secret key (sb_secret_...): it would be accepted from any browser"
+                : "\(name) holds keys that start with sb_publishable_, separated by commas")
+        }
+        return keys
+    }
 }

@@ -20,6 +20,7 @@ struct CreatePendingDeviceAction: EnrollmentAction {
         let requestedAuthKey = try OptionalField.text(body, "tailscale_auth_key", orThrow: EnrollmentError.invalidAuthKey,
                                                       isValid: FieldRule.isAuthKey)
         let caller = call.caller
+        try caller.requireKeyHolder()
         // `user` and `support` never create devices; an admin only in an organization they administer.
         guard try caller.isAnyAdmin else { throw APIError.forbidden }
         if let requestedOrganizationID, try !caller.isAdmin(of: requestedOrganizationID) { throw APIError.forbidden }

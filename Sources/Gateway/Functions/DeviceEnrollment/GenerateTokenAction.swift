@@ -10,6 +10,7 @@ struct GenerateTokenAction: EnrollmentAction {
     init(_ call: EnrollmentCall) { self.call = call }
 
     func run() throws -> JSONValue {
+        try call.caller.requireKeyHolder()
         guard let userID = call.caller.userID else { throw EnrollmentError.userNotFound }
         let device = PendingDevice(userID: userID, organizationID: try call.caller.organizationID,
                                    name: call.fields.deviceName ?? "New Device", type: call.fields.deviceType ?? .laptop,

@@ -52,14 +52,15 @@ struct PendingDeviceIssuer {
             try OrganizationTailscaleConfig.newestActive(organizationID: device.organizationID, on: connection)
         }
         let tags = config?.tags ?? OrganizationTailscaleConfig.defaultTags
-        let lifetime = call.settings.enrollmentTokenTTLSeconds
+        let mint = MintRequest(tags: tags, expirySeconds: call.settings.enrollmentTokenTTLSeconds,
+                               description: AuthKeyResolver.mintedKeyDescription,
+                               userID: call.caller.userID, organizationID: device.organizationID)
         let resolver = call.authKeys
-        let authKey = try resolver.resolve(
-            preferred: requestedAuthKey, organization: { config },
-            minting: authKeyRequired ? .required(tags: tags, expirySeconds: lifetime) : .bestEffort(tags: tags, expirySeconds: lifetime))
+        let authKey = try resolver.resolve(preferred: requestedAuthKey, organization: { config },
+                                           minting: authKeyRequired ? .required(mint) : .bestEffort(mint))
         if authKey == nil && authKeyRequired { throw EnrollmentError.noAuthKeyForOrganization }
-        try PendingDeviceStore.insert(device, sealedAuthKey: authKey.map(resolver.seal), metadata: device.metadata(tags: tags),
-                                      history: history, into: call.database)
+        try PendingDeviceStore.insert(device, sealedAuthKey: authKey.map { resolver.seal($0.key) }, mintedKey: authKey?.minted,
+                                      metadata: device.metadata(tags: tags), history: history, into: call.database)
         return authKey != nil
     }
 }

@@ -37,13 +37,14 @@ enum TokenRedemptionStore {
 
     // The row lock of this UPDATE serializes concurrent redemptions: a second one waits, then
     // re-checks the condition against the committed row and matches nothing.
+    // Only device_type and fingerprint come from the redeemer (never name or os). From now on
+    // the device's own minted key is in a client's hands: the device is joining.
     static let bindSQL = """
         UPDATE devices SET
             device_type = coalesce($3, device_type),
             fingerprint = coalesce($4, fingerprint),
-            name = coalesce($5, name),
-            os = coalesce($6, os),
-            metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object('token_validated_at', $7::text),
+            metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object('token_validated_at', $5::text),
+            tailscale_key_issued_at = CASE WHEN tailscale_key_id IS NOT NULL THEN coalesce(tailscale_key_issued_at, now()) END,
             enrollment_verified_token_hash = $2,
             enrollment_verified_fingerprint = coalesce($4, '')
         WHERE id = $1::uuid AND status = 'pending' AND enrollment_verified_token_hash IS DISTINCT FROM $2
@@ -62,16 +63,15 @@ enum TokenRedemptionStore {
             boundFingerprint: row["bound_fingerprint"])
     }
 
-    /// Binds the token to the request's fingerprint and takes over its device fields, with
-    /// the history, in one transaction. False when a concurrent `verify` bound it first.
+    /// Binds the token to the request's fingerprint and takes over its device type, with the
+    /// history, in one transaction. False when a concurrent `verify` bound it first.
     static func bind(_ device: RedeemableDevice, token: EnrollmentToken, fields: EnrollmentFields,
                      history: ChangeRecord, in database: Database) throws -> Bool {
         do {
             return try database.withConnection { connection in
                 try connection.transaction { connection in
                     let bound = try connection.query(bindSQL, [
-                        device.id, token.hash, fields.deviceType?.rawValue, fields.fingerprint, fields.deviceName, fields.os,
-                        Timestamp.nowISO8601(),
+                        device.id, token.hash, fields.deviceType?.rawValue, fields.fingerprint, Timestamp.nowISO8601(),
                     ]).affectedRows == 1
                     if bound { try history.write(on: connection) }
                     return bound

@@ -11,6 +11,7 @@ struct VerifyTokenAction: EnrollmentAction {
     init(_ call: EnrollmentCall) { self.call = call }
 
     func run() throws -> JSONValue {
+        try call.caller.requireKeyHolder()
         let presented: String?
         switch call.body["enrollment_token"] {
         case nil, .null?, .string("")?: throw EnrollmentError.tokenRequired
@@ -40,23 +41,33 @@ struct VerifyTokenAction: EnrollmentAction {
         for _ in 0..<2 {
             // Someone else's device answers exactly like an unknown token.
             guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
-                  try call.caller.userID == device.userID || call.caller.isAdmin(of: device.organizationID)
+                  try mayRedeem(device)
             else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }
             if let boundFingerprint = device.boundFingerprint {
                 // Redeemed already: the same device reloading gets the same answer, any other nothing.
                 guard boundFingerprint == fingerprint else { throw EnrollmentError.invalidToken }
-                return try answer(device, name: device.name, authKey: authKey(for: device))
+                return try answer(device, authKey: authKey(for: device))
             }
             let authKey = try authKey(for: device)
             let deviceType = call.fields.deviceType?.rawValue ?? device.deviceType
             let history = ChangeRecord(deviceEvents: [call.event("token_validated", deviceID: device.id,
                                                                  ["device_type": .string(deviceType), "has_tailscale_key": true])])
             if try TokenRedemptionStore.bind(device, token: token, fields: call.fields, history: history, in: call.database) {
-                return answer(device, name: call.fields.deviceName ?? device.name, authKey: authKey)
+                return answer(device, authKey: authKey)
             }
         }
         throw EnrollmentError.invalidToken
+    }
+
+    /// The device's user, in the organization the device belongs to; or an admin of that
+    /// organization. The portal lets users write their own `devices` rows with any
+    /// `organization_id` and a raw token, so owning the row is not enough: without the
+    /// organization check a user could pull another organization's key.
+    private func mayRedeem(_ device: RedeemableDevice) throws -> Bool {
+        if try call.caller.isAdmin(of: device.organizationID) { return true }
+        guard call.caller.userID == device.userID, let organizationID = device.organizationID else { return false }
+        return try call.caller.profile?.organizationID == organizationID
     }
 
     /// The device's own key, else the organization's, else the setting's (never minted here:
@@ -72,12 +83,13 @@ struct VerifyTokenAction: EnrollmentAction {
             },
             minting: .never)
         guard let key else { throw EnrollmentError.noAuthKeyForDevice }
-        return key
+        return key.key
     }
 
-    private func answer(_ device: RedeemableDevice, name: String, authKey: String) -> JSONValue {
+    /// The stored name: it was set by whoever registered the device, never by the redeemer.
+    private func answer(_ device: RedeemableDevice, authKey: String) -> JSONValue {
         [
-            "success": true, "device_id": .string(device.id), "device_name": .string(name),
+            "success": true, "device_id": .string(device.id), "device_name": .string(device.name),
             "organization_name": .string(device.organizationName ?? Self.defaultOrganizationName),
             "tailscale_auth_key": .string(authKey), "tailscale_tags": .array(device.tags.map(JSONValue.string)),
             "tailscale_group": .string(device.group), "expires_at": .optional(device.expiresAt),

@@ -23,10 +23,16 @@ struct GenerateAuthKeyAction: TailscaleAction {
                (SELECT name FROM organizations WHERE id = $2::uuid) AS organization_name
         """
 
+    // A minted key replaces what the device knew of an earlier one; the key is handed out now,
+    // so the device is joining from now on. A static key leaves no key id ($6 NULL).
     static let storeOnDevice = """
         UPDATE devices SET tailscale_auth_key = $2,
             metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object(
-                'tailscale_key_expires', $3::text, 'tailscale_tags', $4::jsonb, 'tailscale_group', $5::text)
+                'tailscale_key_expires', $3::text, 'tailscale_tags', $4::jsonb, 'tailscale_group', $5::text),
+            tailscale_key_id = $6, tailscale_key_created_at = CASE WHEN $6 IS NOT NULL THEN coalesce(nullif($7, '')::timestamptz, now()) END,
+            tailscale_key_expires_at = nullif($3, '')::timestamptz, tailscale_key_tags = CASE WHEN $6 IS NOT NULL THEN $8::text[] END,
+            tailscale_key_issued_at = CASE WHEN $6 IS NOT NULL THEN now() END,
+            tailscale_key_used_at = NULL, tailscale_key_checked_at = NULL
         WHERE id = $1::uuid
         """
 
@@ -35,6 +41,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
     init(_ call: TailscaleCall) { self.call = call }
 
     func run() throws -> JSONValue {
+        try call.caller.requireKeyHolder()
         let requestedTags = try tagsField()
         let group = try groupField()
         let device = try call.text("deviceId").map(call.accessibleDevice)
@@ -48,25 +55,22 @@ struct GenerateAuthKeyAction: TailscaleAction {
         guard refused.isEmpty else {
             throw APIError.badRequest("Tags not allowed for this organization: " + refused.joined(separator: ", "))
         }
-        let (key, expiresAt) = try issueKey(tags: tags, organizationID: organizationID, config: config)
-        if let device { try store(key, expiresAt: expiresAt, tags: tags, group: group, on: device) }
-        return ["success": true, "authKey": .string(key), "expiresAt": .optional(expiresAt)]
+        let key = try issueKey(tags: tags, organizationID: organizationID, config: config)
+        if let device { try store(key, tags: tags, group: group, on: device) }
+        return ["success": true, "authKey": .string(key.key), "expiresAt": .optional(key.minted?.expires)]
     }
 
-    /// Minted when OAuth is configured; else the static key. None at all is the contract's 503.
-    private func issueKey(tags: [String], organizationID: String?, config: OrganizationTailscaleConfig?) throws -> (String, String?) {
-        if let client = call.services.tailscale {
-            let minted = try client.createAuthKey(tags: tags, expirySeconds: Self.lifetimeSeconds,
-                                                  description: try description(organizationID: organizationID),
-                                                  reusable: false, ephemeral: false, preauthorized: true)
-            return (minted.key, minted.expires ?? Timestamp.iso8601(Timestamp.now() + Double(Self.lifetimeSeconds)))
-        }
+    /// Minted when OAuth is configured (charged against the mint limits); else the static key,
+    /// whose expiry is not known here. None at all is the contract's 503.
+    private func issueKey(tags: [String], organizationID: String?, config: OrganizationTailscaleConfig?) throws -> DeviceAuthKey {
         let resolver = AuthKeyResolver(services: call.services)
-        guard let key = resolver.reveal(config?.storedAuthKey) ?? call.settings.tailscale.authKey else {
-            throw APIError.tailscaleNotConfigured
+        if call.services.tailscale != nil {
+            return try resolver.mint(MintRequest(tags: tags, expirySeconds: Self.lifetimeSeconds,
+                                                 description: try description(organizationID: organizationID),
+                                                 userID: call.caller.userID, organizationID: organizationID))
         }
-        // A static key's expiry is not known here.
-        return (key, nil)
+        guard let key = resolver.sharedKey(config) else { throw APIError.tailscaleNotConfigured }
+        return DeviceAuthKey(key: key, minted: nil)
     }
 
     private func description(organizationID: String?) throws -> String {
@@ -77,14 +81,16 @@ struct GenerateAuthKeyAction: TailscaleAction {
         return AuthKeyDescription.make(user: user, organization: row?["organization_name"] ?? "")
     }
 
-    private func store(_ key: String, expiresAt: String?, tags: [String], group: String, on device: AccessibleDevice) throws {
+    private func store(_ key: DeviceAuthKey, tags: [String], group: String, on device: AccessibleDevice) throws {
         let tagsJSON = JSONValue.array(tags.map(JSONValue.string))
-        let sealed = call.settings.secretsKey.seal(key)
+        let sealed = call.settings.secretsKey.seal(key.key)
+        let expiresAt = key.minted?.expires
         let event = call.event("tailscale_auth_key_generated", deviceID: device.id,
                                ["tags": tagsJSON, "group": .string(group), "expiresAt": .optional(expiresAt)])
         try call.database.withConnection { connection in
             try connection.transaction { connection in
-                try connection.query(Self.storeOnDevice, [device.id, sealed, expiresAt, tagsJSON.serialized(), group])
+                try connection.query(Self.storeOnDevice, [device.id, sealed, expiresAt, tagsJSON.serialized(), group,
+                                                          key.minted?.id, key.minted?.created, key.minted?.tags])
                 try ChangeRecord(deviceEvents: [event]).write(on: connection)
             }
         }
