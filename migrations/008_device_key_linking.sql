@@ -17,6 +17,9 @@ ALTER TABLE devices ADD COLUMN IF NOT EXISTS tailscale_key_checked_at timestampt
 CREATE INDEX IF NOT EXISTS devices_joining_key_idx ON devices (tailscale_key_checked_at NULLS FIRST)
     WHERE status = 'pending' AND tailscale_key_id IS NOT NULL AND tailscale_key_used_at IS NULL;
 
+-- check-device also finds a node by its ids (the portal sends metadata.tailscale_device_id).
+CREATE INDEX IF NOT EXISTS tailscale_nodes_lower_stable_node_id_idx ON tailscale_nodes (lower(stable_node_id));
+
 -- Candidate nodes are the ones that joined after a device's token or key.
 CREATE INDEX IF NOT EXISTS tailscale_nodes_created_at_idx ON tailscale_nodes (created_at);
 

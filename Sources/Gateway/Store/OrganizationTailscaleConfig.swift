@@ -11,6 +11,16 @@ public struct OrganizationTailscaleConfig: Sendable {
 
     public static let defaultTags = ["tag:prod"]
 
+    /// An SQL expression for the tags of the organization in `organizationColumn`: its newest
+    /// active config's, else the default. For statements that need them per row.
+    static func tagsSQL(organizationColumn: String) -> String {
+        """
+        coalesce((SELECT c.tags FROM organization_tailscale_config c
+                  WHERE c.organization_id = \(organizationColumn) AND c.is_active AND (c.expires_at IS NULL OR c.expires_at > now())
+                  ORDER BY c.created_at DESC LIMIT 1), ARRAY['tag:prod'])
+        """
+    }
+
     static let newestActiveSQL = """
         SELECT tailscale_auth_key, to_json(tags)::text AS tags
         FROM organization_tailscale_config

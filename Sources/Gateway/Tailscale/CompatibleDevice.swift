@@ -21,6 +21,13 @@ public enum CompatibleDevice {
         ]))
     }
 
+    /// What an anonymous caller learns: no owner, OS, tags or keys.
+    public static func publicSummary(_ device: TailscaleDevice) -> JSONValue {
+        .object(JSONObject([
+            ("hostname", .string(device.hostname)), ("lastSeen", .optional(device.lastSeen)), ("ipAddresses", addresses(device)),
+        ]))
+    }
+
     static func addresses(_ device: TailscaleDevice) -> JSONValue {
         .array(device.addresses.map(JSONValue.string))
     }

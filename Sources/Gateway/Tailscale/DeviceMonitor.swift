@@ -36,7 +36,7 @@ public final class DeviceMonitor {
         guard leading else { return .following }
         guard let client = services.tailscale else { return .notConfigured }
         do {
-            let devices = try client.listDevices()
+            let devices = try InventoryFetch(client: client, services: services).devices()
             let outcome = try InventorySync(offlineAfterSeconds: services.settings.monitor.offlineAfterSeconds)
                 .run(devices, clientAddress: "unknown", source: "monitor", database: services.database)
             if outcome.statusChanges > 0 {

@@ -11,6 +11,11 @@ public struct InventoryNode: Sendable {
     /// What a lookup selects for `init(row:)`; `tailscale_nodes` must be aliased `n`.
     static let columns = "n.raw::text AS node_raw, \(InventorySQL.nodeIsOnline) AS node_online"
 
+    init(device: TailscaleDevice, online: Bool) {
+        self.device = device
+        self.online = online
+    }
+
     /// nil when the row has no node (a LEFT JOIN that found none) or the stored object no longer
     /// reads as a device.
     init?(row: PostgresRow) {

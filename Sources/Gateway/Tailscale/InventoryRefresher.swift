@@ -39,7 +39,7 @@ public struct InventoryRefresher {
             try connection.query(Self.claimLease, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).affectedRows == 1
         }
         guard claimed else { return .leftToAnother }
-        let devices = try client.listDevices()
+        let devices = try InventoryFetch(client: client, services: services).devices()
         let outcome = try InventorySync(offlineAfterSeconds: monitor.offlineAfterSeconds)
             .run(devices, clientAddress: clientAddress, source: "poll", database: services.database)
         return .refreshed(outcome)

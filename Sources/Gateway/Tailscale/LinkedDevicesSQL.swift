@@ -15,6 +15,9 @@ enum LinkedDevicesSQL {
             (SELECT DISTINCT ON (d.id) d.id, n.node_id, n.addresses[1], \(InventorySQL.nodeIsOnline) AS online, n.last_seen
              FROM devices d JOIN tailscale_nodes n ON lower(n.hostname) = lower(d.tailscale_hostname)
              WHERE d.tailscale_device_id IS NULL AND \(inScope)
+               -- The linking rules' "never": a node linked to a device, or without the organization's tags.
+               AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id)
+               AND n.tags && \(OrganizationTailscaleConfig.tagsSQL(organizationColumn: "d.organization_id"))
              ORDER BY d.id, online DESC, n.last_seen DESC NULLS LAST)
             UNION ALL
             -- Linked to a node the tailnet no longer has: unseen from now on.

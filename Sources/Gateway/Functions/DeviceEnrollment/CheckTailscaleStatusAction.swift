@@ -17,17 +17,19 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
     func run() throws -> JSONValue {
         // The portal passes the device id in `enrollment_token`.
         guard let requestedID = (text("enrollment_token") ?? text("device_id"))?.lowercased() else { throw Self.deviceIDRequired }
-        let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds,
-                                         tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds)
         guard case let (found, fresh)? = try lookup.device(id: requestedID),
               try call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
         else { throw Self.deviceNotFound }
         var device = found
         if !fresh, refreshInventory(), let again = try lookup.device(id: requestedID) { device = again.0 }
 
-        guard let node = device.node, node.online, device.status != "revoked", device.status != "inactive" else {
-            return ["success": true, "status": .string(device.status), "tailscale_connected": false]
-        }
+        let notConnected: JSONValue = ["success": true, "status": .string(device.status), "tailscale_connected": false]
+        guard device.status != "revoked", device.status != "inactive" else { return notConnected }
+        let linking = NodeLinking(database: call.database, tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        guard let node = try device.node ?? linking.node(forDevice: device.id, naming: .rules, clientAddress: call.request.clientAddress),
+              node.online
+        else { return notConnected }
         try complete(device, on: node)
         return [
             "success": true, "status": "active", "tailscale_connected": true,
@@ -64,7 +66,7 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
             ])])
         try call.database.withConnection { connection in
             try connection.transaction { connection in
-                if try TailnetLink.apply(deviceID: device.id, node: node, secrets: .clear, on: connection) {
+                if try TailnetLink.apply(deviceID: device.id, node: node, on: connection) {
                     try history.write(on: connection)
                 }
             }

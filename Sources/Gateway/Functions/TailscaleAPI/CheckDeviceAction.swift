@@ -21,7 +21,9 @@ struct CheckDeviceAction: TailscaleAction {
         let node = try InventoryRefresher(services: call.services)
             .withFreshInventory(clientAddress: call.request.clientAddress) { try lookup.node(identifier: identifier) }
         guard let node else { return Self.notFound }
-        return ["success": true, "found": true, "online": .bool(node.online), "device": CompatibleDevice.summary(node.device)]
+        // The anon key ships in the portal's web bundle: it learns only what the portal shows.
+        let device = call.caller.tokenRole == .anon ? CompatibleDevice.publicSummary(node.device) : CompatibleDevice.summary(node.device)
+        return ["success": true, "found": true, "online": .bool(node.online), "device": device]
     }
 
     /// Anonymous checks per client address and minute (ANONYMOUS_CHECKS_PER_MINUTE), shared by

@@ -17,10 +17,11 @@ struct ValidateEnrollmentAction: TailscaleAction {
         let device = try call.accessibleDevice(deviceID)
         // Revocation is an admin's decision; seeing the machine on the tailnet does not undo it.
         guard device.status != "revoked", device.status != "inactive" else { throw APIError.forbidden }
-        let hostname = call.text("hostname") ?? device.tailscaleHostname ?? AccessibleDevice.expectedHostname(forName: device.name)
-        let lookup = call.nodeLookup()
-        let found = try InventoryRefresher(services: call.services)
-            .withFreshInventory(clientAddress: call.request.clientAddress) { try lookup.node(hostname: hostname) }
+        let naming = try self.naming(for: device)
+        let linking = NodeLinking(database: call.database, tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
+        let found = try InventoryRefresher(services: call.services).withFreshInventory(clientAddress: call.request.clientAddress) {
+            try linkedOrCandidate(device, naming: naming, linking: linking)
+        }
         guard let node = found, node.online else { return Self.notYetVisible }
 
         let tailscale = node.device
@@ -30,7 +31,7 @@ struct ValidateEnrollmentAction: TailscaleAction {
         ])
         try call.database.withConnection { connection in
             try connection.transaction { connection in
-                if try TailnetLink.apply(deviceID: device.id, node: node, secrets: .keep, on: connection) {
+                if try TailnetLink.apply(deviceID: device.id, node: node, on: connection) {
                     try ChangeRecord(deviceEvents: [event]).write(on: connection)
                 }
             }
@@ -40,5 +41,21 @@ struct ValidateEnrollmentAction: TailscaleAction {
             "device": ["id": .string(tailscale.id), "hostname": .string(tailscale.hostname), "online": true,
                        "ipAddresses": CompatibleDevice.addresses(tailscale)],
         ]
+    }
+
+    /// An admin of the device's organization names the node with `hostname`; anyone else's
+    /// `hostname` only breaks a tie between nodes the rules allow.
+    private func naming(for device: AccessibleDevice) throws -> NodeLinking.Naming {
+        guard let hostname = call.text("hostname") else { return .rules }
+        return try call.caller.isAdmin(of: device.organizationID) ? .admin(hostname) : .hint(hostname)
+    }
+
+    /// The linked node, unless an admin names another; else the node the rules find. Answers
+    /// the inventory's freshness with it, for `withFreshInventory`.
+    private func linkedOrCandidate(_ device: AccessibleDevice, naming: NodeLinking.Naming,
+                                   linking: NodeLinking) throws -> (InventoryNode?, fresh: Bool) {
+        let (linked, fresh) = try call.nodeLookup().node(linkedTo: device.id)
+        if let linked, !naming.isAdmin { return (linked, fresh) }
+        return (try linking.node(forDevice: device.id, naming: naming, clientAddress: call.request.clientAddress), fresh)
     }
 }
