@@ -8,6 +8,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
@@ -74,7 +75,7 @@ def test_anon_key_only_for_check_device(api, world, simulator):
 
 def test_list_devices_adds_compat_fields_and_scopes_users(api, world, db, simulator):
     org = world.org()
-    admin, user = world.user(org, "org_admin"), world.user(org, "user")
+    admin, user = world.user(org, "global_admin"), world.user(org, "user")
     mine = simulator.add_device(hostname="users-laptop", os="linux", connected=True)
     simulator.add_device(hostname="someone-else", os="windows", connected=False)
     make_device(db, user, "Users Laptop", status="active", tailscale_device_id=mine["id"])
@@ -90,6 +91,9 @@ def test_list_devices_adds_compat_fields_and_scopes_users(api, world, db, simula
 
     own = api.tailscale("list-devices", user.token).json()
     assert [d["hostname"] for d in own["devices"]] == ["users-laptop"]
+    # An org admin: the organization's linked nodes and unlinked ones with its tags (none here).
+    org_admin = world.user(org, "org_admin")
+    assert [d["hostname"] for d in api.tailscale("list-devices", org_admin.token).json()["devices"]] == ["users-laptop"]
     assert [d["hostname"] for d in api.tailscale("list-devices", world.service_key).json()["devices"]] != []
 
 
@@ -111,9 +115,12 @@ def test_check_device_by_name(api, world, db, simulator, identifier):
     assert response.status_code == 200
     body = response.json()
     assert body["found"] is True and body["online"] is True and body["success"] is True
-    assert set(body["device"]) == {"id", "name", "hostname", "os", "lastSeen", "ipAddresses", "tags"}
-    assert body["device"]["id"] == node["id"]
+    # With only the public anon key: what the portal reads, never owner, OS or tags.
+    assert set(body["device"]) == {"hostname", "lastSeen", "ipAddresses"}
     assert body["device"]["hostname"] == "check-me"
+    signed_in = api.tailscale("check-device", world.user().token, identifier=identifier).json()
+    assert set(signed_in["device"]) == {"id", "name", "hostname", "os", "lastSeen", "ipAddresses", "tags"}
+    assert signed_in["device"]["id"] == node["id"]
 
 
 def test_check_device_by_ip_and_not_found(api, world, db, simulator):
@@ -251,7 +258,9 @@ def test_generate_auth_key_rejected_by_tailscale_is_502(api, world, db, simulato
 
 def test_validate_enrollment(api, world, db, simulator, stack):
     user = world.user()
-    device_id = make_device(db, user, "Field Tablet", metadata='{"created_by": "admin"}')
+    # A token issued now (24 h lifetime), and no key of its own: linked by name and time.
+    device_id = make_device(db, user, "Field Tablet", metadata='{"created_by": "admin"}',
+                            enrollment_expires_at=datetime.now(timezone.utc) + timedelta(hours=24))
     assert api.tailscale("validate-enrollment", user.token).json() == {"error": "Device ID required"}
     expire_inventory(db)
     with listening(stack) as notices:
@@ -259,7 +268,8 @@ def test_validate_enrollment(api, world, db, simulator, stack):
         assert not_yet.json() == {"success": True, "enrolled": False, "message": "Device not yet visible in Tailscale network"}
         assert notices.of(device_id, wait=0.3) == []
 
-        node = simulator.add_device(hostname="field-tablet", os="android", connected=True)
+        time.sleep(1.1)  # node times are to the second: the node joins after the token
+        node = simulator.add_device(hostname="field-tablet", os="android", connected=True, tags=["tag:prod"])
         expire_inventory(db)
         body = api.tailscale("validate-enrollment", user.token, deviceId=device_id).json()
         assert notices.of(device_id) == [
@@ -283,15 +293,18 @@ def test_validate_enrollment(api, world, db, simulator, stack):
 
 def test_validate_enrollment_announces_only_status_changes(api, world, db, simulator, stack):
     user = world.user()
+    admin = world.user(user.organization_id, "org_admin")
     # Neither is linked to a node, so the monitor leaves both alone.
     offline = make_device(db, user, "Parked Laptop", status="offline", trust_level="high")
     trusted_later = make_device(db, user, "Kiosk", status="active", trust_level="medium")
-    simulator.add_device(hostname="parked-node", connected=True)
-    simulator.add_device(hostname="kiosk-node", connected=True)
+    time.sleep(1.1)  # node times are to the second: the nodes join after the devices
+    simulator.add_device(hostname="parked-node", connected=True, tags=["tag:prod"])
+    simulator.add_device(hostname="kiosk-node", connected=True, tags=["tag:prod"])
     expire_inventory(db)
     with listening(stack) as notices:
+        # An admin of the organization names each device's node.
         for device_id, hostname in [(offline, "parked-node"), (trusted_later, "kiosk-node")]:
-            body = api.tailscale("validate-enrollment", user.token, deviceId=device_id, hostname=hostname).json()
+            body = api.tailscale("validate-enrollment", admin.token, deviceId=device_id, hostname=hostname).json()
             assert body["enrolled"] is True
         # The kiosk is linked and trusted now, but it was active before: no status change.
         assert notices.of(offline, trusted_later) == [
@@ -306,19 +319,21 @@ def test_sync_devices_roles_and_counts(api, world, db, simulator):
     org = world.org()
     admin, user = world.user(org, "org_admin"), world.user(org)
     online = simulator.add_device(hostname="sync-online", connected=True)
-    simulator.add_device(hostname="sync-by-name", connected=True)
+    # Linked by hostname only: the node must carry the organization's tags (tag:prod by default).
+    simulator.add_device(hostname="sync-by-name", connected=True, tags=["tag:prod"])
+    elsewhere = simulator.add_device(hostname="sync-other-org", connected=True)
     first = make_device(db, user, "A", status="offline", tailscale_device_id=online["id"])
     second = make_device(db, user, "B", status="active", tailscale_hostname="SYNC-BY-NAME")
     other_org_user = world.user()
-    make_device(db, other_org_user, "C", status="offline", tailscale_device_id=online["id"])
+    third = make_device(db, other_org_user, "C", status="offline", tailscale_device_id=elsewhere["id"])
 
     assert api.tailscale("sync-devices", user.token).status_code == 403
     body = api.tailscale("sync-devices", admin.token).json()
-    assert body == {"success": True, "synced": 2, "totalTailscaleDevices": 2}
+    assert body == {"success": True, "synced": 2, "totalTailscaleDevices": 3}
     assert api.tailscale("sync-devices", admin.token, organization_id=other_org_user.organization_id).status_code == 403
 
-    rows = dict(db.execute("SELECT id::text, status FROM devices WHERE id IN (%s, %s)", (first, second)).fetchall())
-    assert rows == {first: "active", second: "active"}
+    rows = dict(db.execute("SELECT id::text, status FROM devices WHERE id IN (%s, %s, %s)", (first, second, third)).fetchall())
+    assert rows == {first: "active", second: "active", third: "offline"}
     assert db.execute("SELECT event_type FROM device_events WHERE device_id = %s", (first,)).fetchall() == [("device_online",)]
     ip, online_flag = db.execute("SELECT tailscale_ip, tailscale_online FROM devices WHERE id = %s", (first,)).fetchone()
     assert ip == online["addresses"][0] and online_flag is True

@@ -42,7 +42,9 @@ def test_joining_device_becomes_active(api, world, db, simulator, stack):
     expire_inventory(db)
     assert status(api, user.token, device_id).json() == {"success": True, "status": "pending", "tailscale_connected": False}
 
-    node = simulator.add_device(hostname="joining-laptop", os="macOS", connected=True)
+    # The device has a shared key (the request's): linked by name and time, with the
+    # organization's tags (tag:prod by default).
+    node = simulator.add_device(hostname="joining-laptop", os="macOS", connected=True, tags=["tag:prod"])
     expire_inventory(db)
     with listening(stack) as notices:
         body = status(api, user.token, device_id).json()

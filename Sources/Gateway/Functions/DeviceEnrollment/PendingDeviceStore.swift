@@ -9,7 +9,7 @@ enum PendingDeviceStore {
                              enrollment_token_hash, enrollment_expires_at, tailscale_auth_key, metadata,
                              tailscale_key_id, tailscale_key_created_at, tailscale_key_expires_at, tailscale_key_tags)
         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, 'pending', 'low', $7, $8::timestamptz, $9, $10::jsonb,
-                $11, coalesce(nullif($12, '')::timestamptz, CASE WHEN $11 IS NOT NULL THEN now() END),
+                $11::text, coalesce(nullif($12, '')::timestamptz, CASE WHEN $11::text IS NOT NULL THEN now() END),
                 nullif($13, '')::timestamptz, $14::text[])
         """
 

@@ -29,7 +29,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
         UPDATE devices SET tailscale_auth_key = $2,
             metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object(
                 'tailscale_key_expires', $3::text, 'tailscale_tags', $4::jsonb, 'tailscale_group', $5::text),
-            tailscale_key_id = $6, tailscale_key_created_at = CASE WHEN $6 IS NOT NULL THEN coalesce(nullif($7, '')::timestamptz, now()) END,
+            tailscale_key_id = $6::text, tailscale_key_created_at = CASE WHEN $6 IS NOT NULL THEN coalesce(nullif($7, '')::timestamptz, now()) END,
             tailscale_key_expires_at = nullif($3, '')::timestamptz, tailscale_key_tags = CASE WHEN $6 IS NOT NULL THEN $8::text[] END,
             tailscale_key_issued_at = CASE WHEN $6 IS NOT NULL THEN now() END,
             tailscale_key_used_at = NULL, tailscale_key_checked_at = NULL
