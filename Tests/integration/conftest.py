@@ -60,6 +60,22 @@ def stack() -> Stack:
     instance.stop()
 
 
+def wait_for(predicate, timeout: float) -> bool:
+    """True once `predicate()` is, polling four times a second; False after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def invoke(client, function: str, token: str, body: dict) -> dict:
+    """A function call the way the portal makes it: the supabase client's `functions.invoke`."""
+    return client.functions.invoke(function, invoke_options={
+        "body": body, "headers": {"Authorization": f"Bearer {token}"}, "responseType": "json"})
+
+
 class Api:
     """Calls the gateway through nginx like the portal's clients do."""
 
