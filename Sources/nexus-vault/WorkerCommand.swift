@@ -12,7 +12,7 @@ enum WorkerCommand {
         let child = try ChildProcess(component: "worker", options: options)
         let (link, services, settings) = (child.link, child.services, child.settings)
         _ = services.database.ping()  // connect now, so the first request does not pay for it
-        let router = GatewayRouter(services: services, functions: GatewayFunctions.all(services: services))
+        let router = GatewayRouter(services: services, functions: GatewayFunctions.all)
         let worker = FastCGIWorker(listenDescriptor: 0, stopDescriptor: child.stopDescriptor,
                                    limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker))
         link.markReady()

@@ -11,7 +11,7 @@ final class RouterTests: XCTestCase {
     override func setUpWithError() throws {
         let settings = try Settings.load(environment: SettingsTests.minimal, envFile: nil)
         let services = try Services(settings: settings, logger: Logger(component: "test"))
-        router = GatewayRouter(services: services, functions: GatewayFunctions.all(services: services))
+        router = GatewayRouter(services: services, functions: GatewayFunctions.all)
     }
 
     private func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:],

@@ -60,7 +60,7 @@ final class TailscaleInventoryTests: XCTestCase {
         XCTAssertEqual(SyncDevicesAction.match("other", in: [old, live]), .null)
     }
 
-    func testEveryActionIsDispatched() {
+    func testTheActionListIsTheContracts() {
         XCTAssertEqual(TailscaleAPIFunction.actions,
                        ["list-devices", "check-device", "generate-auth-key", "validate-enrollment", "sync-devices"])
         XCTAssertTrue(CheckDeviceAction.acceptsAnonymousKey)

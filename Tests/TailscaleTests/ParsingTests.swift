@@ -29,9 +29,12 @@ final class ParsingTests: XCTestCase {
         let policy = RetryPolicy(configuration: TailscaleConfiguration(
             clientID: "id", clientSecret: "secret", backoffBaseMilliseconds: 100, backoffCapMilliseconds: 1000))
         for attempt in 1...30 {
-            let delay = policy.backoffMilliseconds(afterAttempt: attempt)
-            XCTAssertGreaterThanOrEqual(delay, 0)
-            XCTAssertLessThanOrEqual(delay, min(1000, 100 << (attempt - 1)))
+            let cap = min(1000, 100 << (attempt - 1))
+            let delays = (0..<200).map { _ in policy.backoffMilliseconds(afterAttempt: attempt) }
+            XCTAssertTrue(delays.allSatisfy { (0...cap).contains($0) }, "attempt \(attempt): \(delays)")
+            // Full jitter spreads the delays over the whole range (200 draws all in one half:
+            // chance 2^-199).
+            XCTAssertTrue(delays.contains { $0 < cap / 2 } && delays.contains { $0 > cap / 2 }, "attempt \(attempt)")
         }
     }
 

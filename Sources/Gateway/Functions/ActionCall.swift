@@ -1,19 +1,23 @@
 import JSON
 import Postgres
 
-/// What an action of either function gets: the request and the verified caller, and the
-/// builders for the history rows it writes (always from this request: its client address, its
-/// caller as the actor).
-protocol ActionCall {
-    var request: APIRequest { get }
-    var services: Services { get }
-    var caller: Principal { get }
-}
+/// What an action of either function gets, as one immutable value: the request, the verified
+/// caller and the worker's services; and the builders for the history rows it writes (always
+/// from this request: its client address, its caller as the actor).
+struct ActionCall {
+    let request: APIRequest
+    let caller: Principal
+    let services: Services
 
-extension ActionCall {
     var body: JSONObject { request.body }
     var settings: Settings { services.settings }
     var database: Database { services.database }
+
+    /// A non-empty string field of the body; nil when absent, null, empty or not a string.
+    func text(_ name: String) -> String? {
+        guard let value = request.string(name), !value.isEmpty else { return nil }
+        return value
+    }
 
     /// A `device_events` row from this request (its client address included).
     func event(_ type: String, deviceID: String, _ details: KeyValuePairs<String, JSONValue>) -> DeviceEvent {

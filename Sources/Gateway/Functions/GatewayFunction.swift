@@ -1,33 +1,32 @@
 import JSON
 
-/// One function under `/functions/v1/<name>`: it picks the action and answers it.
+/// One function under `/functions/v1/<name>`: it picks the action, authenticates the caller
+/// and runs the action.
 public protocol GatewayFunction {
     var name: String { get }
-    func handle(_ context: RequestContext) throws -> JSONValue
+    /// Never throws: a failure is the outcome's answer, so that the access log still learns
+    /// which action ran and for whom.
+    func handle(_ request: APIRequest, services: Services) -> FunctionOutcome
 }
 
-/// Everything an action needs while it runs; also collects what the access log reports.
-public final class RequestContext {
-    public let request: APIRequest
-    public let services: Services
-    /// The action being run, once the function knows it is a valid one (logged; never free text
-    /// from the client).
+/// What a function answers, with what the access log reports of the call.
+public struct FunctionOutcome {
+    /// The action, once it is known to be a valid one (never free text from the client).
     public var action: String?
-    /// Set by `authenticate`; its user id is logged.
-    public private(set) var principal: Principal?
+    /// The caller's user id, once the token was verified.
+    public var userID: String?
+    public var answer: Result<JSONValue, any Error>
 
-    init(request: APIRequest, services: Services) {
-        self.request = request
-        self.services = services
-    }
-
-    public var settings: Settings { services.settings }
-
-    @discardableResult
-    public func authenticate(_ requirement: Authenticator.Requirement, missingMessage: String) throws -> Principal {
-        let principal = try services.authenticator.authenticate(request, requirement: requirement,
-                                                                missingMessage: missingMessage, database: services.database)
-        self.principal = principal
-        return principal
+    /// Runs `body`, which fills in the action and the caller as it learns them and returns the
+    /// answer; what it throws becomes the answer.
+    static func collecting(_ body: (inout FunctionOutcome) throws -> JSONValue) -> FunctionOutcome {
+        var outcome = FunctionOutcome(action: nil, userID: nil, answer: .success(.null))
+        do {
+            let value = try body(&outcome)
+            outcome.answer = .success(value)
+        } catch {
+            outcome.answer = .failure(error)
+        }
+        return outcome
     }
 }

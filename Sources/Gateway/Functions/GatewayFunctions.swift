@@ -1,6 +1,4 @@
-/// Every function the gateway serves, built once per worker.
+/// Every function the gateway serves; the router is built with them once per worker.
 public enum GatewayFunctions {
-    public static func all(services: Services) -> [GatewayFunction] {
-        [DeviceEnrollmentFunction(), TailscaleAPIFunction()]
-    }
+    public static var all: [GatewayFunction] { [DeviceEnrollmentFunction(), TailscaleAPIFunction()] }
 }

@@ -21,13 +21,13 @@ public final class GatewayRouter: FastCGIResponder {
 
     public func respond(to request: FastCGIRequest) -> FastCGIResponse {
         let started = MonotonicClock.seconds()
-        var context: RequestContext?
-        let response = route(request, context: &context)
+        var outcome: FunctionOutcome?
+        let response = route(request, outcome: &outcome)
         accessLog.record([
             ("method", .string(request.method)), ("path", .string(request.path)),
-            ("action", .optional(context?.action)), ("status", .int(response.status)),
+            ("action", .optional(outcome?.action)), ("status", .int(response.status)),
             ("duration_ms", .double(((MonotonicClock.seconds() - started) * 100_000).rounded() / 100)),
-            ("pid", .int(services.logger.pid)), ("user_id", .optional(context?.principal?.userID)),
+            ("pid", .int(services.logger.pid)), ("user_id", .optional(outcome?.userID)),
             ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
         ])
         return response
@@ -36,7 +36,8 @@ public final class GatewayRouter: FastCGIResponder {
     /// Writes the buffered access-log lines (the worker calls this when idle and when it stops).
     public func flushLogs() { accessLog.flush() }
 
-    private func route(_ request: FastCGIRequest, context: inout RequestContext?) -> FastCGIResponse {
+    /// `outcome` is what the function reported, for the access log (nil when no function ran).
+    private func route(_ request: FastCGIRequest, outcome: inout FunctionOutcome?) -> FastCGIResponse {
         guard request.path.hasPrefix(Self.prefix) else { return writer.error(.functionNotFound) }
         let name = String(request.path.dropFirst(Self.prefix.count))
         switch name {
@@ -55,12 +56,11 @@ public final class GatewayRouter: FastCGIResponder {
         }
         if request.bodyExceededLimit { return writer.error(.bodyTooLarge) }
         guard let body = Self.decodeBody(request.body) else { return writer.error(.invalidJSON) }
-        let current = RequestContext(request: APIRequest(fastCGI: request, body: body), services: services)
-        context = current
-        do {
-            return writer.json(200, try function.handle(current))
-        } catch {
-            return writer.error(APIError.from(error, logger: services.logger))
+        let handled = function.handle(APIRequest(fastCGI: request, body: body), services: services)
+        outcome = handled
+        switch handled.answer {
+        case .success(let answer): return writer.json(200, answer)
+        case .failure(let error): return writer.error(APIError.from(error, logger: services.logger))
         }
     }
 

@@ -30,6 +30,11 @@ public struct AccessibleDevice: Sendable {
         return device
     }
 
+    /// The device named by an action's `deviceId`, when the caller may act on it (else 404).
+    static func load(id: String, for call: ActionCall) throws -> AccessibleDevice {
+        try load(id: id.lowercased(), for: call.caller, database: call.database)
+    }
+
     public static let notFound = APIError.notFound("Device not found")
 
     /// The hostname Tailscale gives a machine with this device name: lower case, spaces as hyphens.

@@ -5,24 +5,20 @@ import Tailscale
 /// its node is connected, the enrollment completes here (device active and trusted, token and
 /// stored key cleared). Answered from the synced inventory; a stale one is refreshed by one
 /// poller at a time, and a Tailscale failure only means "not connected yet".
-struct CheckTailscaleStatusAction: EnrollmentAction {
+enum CheckTailscaleStatusAction: EnrollmentAction {
     static let name = "check_tailscale_status"
     static let deviceIDRequired = APIError.badRequest("Device ID required")
     static let deviceNotFound = APIError.notFound("Device not found")
 
-    let call: EnrollmentCall
-
-    init(_ call: EnrollmentCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         // The portal passes the device id in `enrollment_token`.
-        guard let requestedID = (text("enrollment_token") ?? text("device_id"))?.lowercased() else { throw Self.deviceIDRequired }
+        guard let requestedID = (call.text("enrollment_token") ?? call.text("device_id"))?.lowercased() else { throw Self.deviceIDRequired }
         let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds)
         guard case let (found, fresh)? = try lookup.device(id: requestedID),
               try call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
         else { throw Self.deviceNotFound }
         var device = found
-        if !fresh, refreshInventory(), let again = try lookup.device(id: requestedID) { device = again.0 }
+        if !fresh, refreshInventory(call), let again = try lookup.device(id: requestedID) { device = again.0 }
 
         let notConnected: JSONValue = ["success": true, "status": .string(device.status), "tailscale_connected": false]
         guard device.status != "revoked", device.status != "inactive" else { return notConnected }
@@ -30,7 +26,7 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
         guard let node = try device.node ?? linking.node(forDevice: device.id, naming: .rules, clientAddress: call.request.clientAddress),
               node.online
         else { return notConnected }
-        try complete(device, on: node)
+        try complete(call, device, on: node)
         return [
             "success": true, "status": "active", "tailscale_connected": true,
             "tailscale_hostname": .string(node.device.hostname), "tailscale_ip": .optional(node.device.addresses.first),
@@ -39,7 +35,7 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
 
     /// True when this request refreshed the inventory. Tailscale being down or not configured
     /// is not the portal's problem here: it keeps polling and sees "not connected" meanwhile.
-    private func refreshInventory() -> Bool {
+    private static func refreshInventory(_ call: ActionCall) -> Bool {
         do {
             if case .refreshed = try InventoryRefresher(services: call.services).refresh(clientAddress: call.request.clientAddress) {
                 return true
@@ -54,7 +50,7 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
         return false
     }
 
-    private func complete(_ device: JoiningDevice, on node: InventoryNode) throws {
+    private static func complete(_ call: ActionCall, _ device: JoiningDevice, on node: InventoryNode) throws {
         let tailscale = node.device
         let history = ChangeRecord(
             deviceEvents: [call.event("tailscale_connected", deviceID: device.id, [
@@ -71,10 +67,5 @@ struct CheckTailscaleStatusAction: EnrollmentAction {
                 }
             }
         }
-    }
-
-    private func text(_ name: String) -> String? {
-        guard let value = call.request.string(name), !value.isEmpty else { return nil }
-        return value
     }
 }

@@ -3,15 +3,11 @@ import JSON
 
 /// `create_pending_device`: an admin prepares a device for a user of their organization; the
 /// user redeems the token on the new device with `verify`.
-struct CreatePendingDeviceAction: EnrollmentAction {
+enum CreatePendingDeviceAction: EnrollmentAction {
     static let name = "create_pending_device"
     static let message = "Pending device created. User can enroll using the enrollment token."
 
-    let call: EnrollmentCall
-
-    init(_ call: EnrollmentCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         let body = call.body
         // Ids of the wrong JSON type name nothing that exists: no such user; an organization the
         // caller does not administer.
@@ -25,13 +21,13 @@ struct CreatePendingDeviceAction: EnrollmentAction {
         guard try caller.isAnyAdmin else { throw APIError.forbidden }
         if let requestedOrganizationID, try !caller.isAdmin(of: requestedOrganizationID) { throw APIError.forbidden }
 
-        let target = try targetProfile(requestedUserID)
+        let target = try targetProfile(call, requestedUserID)
         let organizationID = requestedOrganizationID ?? target.organizationID
         guard let organizationID, target.organizationID == organizationID else { throw EnrollmentError.userNotInOrganization }
 
         let device = PendingDevice(userID: target.userID, organizationID: organizationID,
-                                   name: call.fields.deviceName ?? "Pending Device", type: call.fields.deviceType ?? .laptop,
-                                   os: call.fields.os, createdBy: caller.userID,
+                                   name: fields.deviceName ?? "Pending Device", type: fields.deviceType ?? .laptop,
+                                   os: fields.os, createdBy: caller.userID,
                                    tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
         let history = ChangeRecord(
             deviceEvents: [call.event("pending_device_created", deviceID: device.id,
@@ -48,7 +44,7 @@ struct CreatePendingDeviceAction: EnrollmentAction {
     /// The user the device is for (default: the caller). A user in an organization the caller
     /// does not administer answers like one that does not exist: an org admin learns nothing
     /// about other organizations' users.
-    private func targetProfile(_ requestedUserID: String?) throws -> Profile {
+    private static func targetProfile(_ call: ActionCall, _ requestedUserID: String?) throws -> Profile {
         guard let userID = (requestedUserID ?? call.caller.userID)?.lowercased(), UUIDText.isValid(userID) else {
             throw EnrollmentError.userNotFound
         }

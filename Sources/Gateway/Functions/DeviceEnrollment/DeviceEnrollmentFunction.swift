@@ -18,14 +18,16 @@ public struct DeviceEnrollmentFunction: GatewayFunction {
 
     /// The contract's order: field validation before anything else, then authentication, then
     /// the action (an unknown one is a 400 only for an authenticated caller).
-    public func handle(_ context: RequestContext) throws -> JSONValue {
-        let fields = try EnrollmentFields(context.request.body)
-        let action = context.request.string("action").flatMap { name in Self.actions.first { $0.name == name } }
-        // Only known names reach the access log: the field is free text from the client.
-        context.action = action?.name
-        let caller = try context.authenticate(.user, missingMessage: Self.missingAuthorization)
-        guard let action else { throw EnrollmentError.invalidAction }
-        return try action.init(EnrollmentCall(request: context.request, services: context.services,
-                                              caller: caller, fields: fields)).run()
+    public func handle(_ request: APIRequest, services: Services) -> FunctionOutcome {
+        FunctionOutcome.collecting { outcome in
+            let fields = try EnrollmentFields(request.body)
+            let action = request.string("action").flatMap { name in Self.actions.first { $0.name == name } }
+            outcome.action = action?.name
+            let caller = try services.authenticator.authenticate(request, requirement: .user, missingMessage: Self.missingAuthorization,
+                                                                 database: services.database)
+            outcome.userID = caller.userID
+            guard let action else { throw EnrollmentError.invalidAction }
+            return try action.run(ActionCall(request: request, caller: caller, services: services), fields: fields)
+        }
     }
 }

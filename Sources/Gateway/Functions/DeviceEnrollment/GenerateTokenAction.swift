@@ -2,19 +2,15 @@ import JSON
 
 /// `generate_token`: any user starts enrolling a new device of their own (the portal shows the
 /// token as a QR code). A missing Tailscale key is not an error here.
-struct GenerateTokenAction: EnrollmentAction {
+enum GenerateTokenAction: EnrollmentAction {
     static let name = "generate_token"
 
-    let call: EnrollmentCall
-
-    init(_ call: EnrollmentCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         try call.caller.requireKeyHolder()
         guard let userID = call.caller.userID else { throw EnrollmentError.userNotFound }
         let device = PendingDevice(userID: userID, organizationID: try call.caller.organizationID,
-                                   name: call.fields.deviceName ?? "New Device", type: call.fields.deviceType ?? .laptop,
-                                   os: call.fields.os, createdBy: userID,
+                                   name: fields.deviceName ?? "New Device", type: fields.deviceType ?? .laptop,
+                                   os: fields.os, createdBy: userID,
                                    tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
         let history = ChangeRecord(deviceEvents: [call.event("enrollment_initiated", deviceID: device.id, ["method": "qr_code"])])
         let hasAuthKey = try PendingDeviceIssuer(call: call).issue(device, requestedAuthKey: nil, authKeyRequired: false, history: history)

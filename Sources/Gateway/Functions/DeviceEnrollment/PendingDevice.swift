@@ -43,7 +43,7 @@ struct PendingDevice {
 /// Stores a pending device with its auth key and history: shared by `create_pending_device`
 /// (a key is required) and `generate_token` (a key is optional).
 struct PendingDeviceIssuer {
-    let call: EnrollmentCall
+    let call: ActionCall
 
     /// Resolves the device's auth key, then writes the device and `history` in one transaction.
     /// Returns whether the device got an auth key.
@@ -55,7 +55,7 @@ struct PendingDeviceIssuer {
         let mint = MintRequest(tags: tags, expirySeconds: call.settings.enrollmentTokenTTLSeconds,
                                description: AuthKeyResolver.mintedKeyDescription,
                                userID: call.caller.userID, organizationID: device.organizationID)
-        let resolver = call.authKeys
+        let resolver = AuthKeyResolver(services: call.services)
         let authKey = try resolver.resolve(preferred: requestedAuthKey, organization: { config },
                                            minting: authKeyRequired ? .required(mint) : .bestEffort(mint))
         if authKey == nil && authKeyRequired { throw EnrollmentError.noAuthKeyForOrganization }

@@ -6,7 +6,7 @@ struct VerifyFailureLimit {
     let limiter: RateLimiter
     let buckets: [String]
 
-    init(_ call: EnrollmentCall) {
+    init(_ call: ActionCall) {
         limiter = RateLimiter(limit: call.settings.verifyFailureLimit, windowSeconds: call.settings.verifyFailureWindowSeconds)
         buckets = ["verify-failure:ip:" + call.request.clientAddress]
             + (call.caller.userID.map { ["verify-failure:user:" + $0] } ?? [])

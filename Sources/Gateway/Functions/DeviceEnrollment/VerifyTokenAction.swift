@@ -2,15 +2,11 @@ import JSON
 
 /// `verify`: the new device redeems its enrollment token and receives what it needs to join
 /// the tailnet (auth key, tags, group, organization name).
-struct VerifyTokenAction: EnrollmentAction {
+enum VerifyTokenAction: EnrollmentAction {
     static let name = "verify"
     static let defaultOrganizationName = "Tu Organización"
 
-    let call: EnrollmentCall
-
-    init(_ call: EnrollmentCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         try call.caller.requireKeyHolder()
         let presented: String?
         switch call.body["enrollment_token"] {
@@ -22,7 +18,7 @@ struct VerifyTokenAction: EnrollmentAction {
         try failures.checkAllowed(in: call.database)
         do {
             guard let token = presented.flatMap(EnrollmentToken.init(presented:)) else { throw UnredeemableToken() }
-            return try redeem(token)
+            return try redeem(call, token, fields: fields)
         } catch is UnredeemableToken {
             try failures.recordFailure(in: call.database)
             throw EnrollmentError.invalidToken
@@ -34,26 +30,26 @@ struct VerifyTokenAction: EnrollmentAction {
     /// another device) guesses nothing, and must not lock the rightful device out of a reload.
     private struct UnredeemableToken: Error {}
 
-    private func redeem(_ token: EnrollmentToken) throws -> JSONValue {
-        let fingerprint = call.fields.fingerprint ?? ""
+    private static func redeem(_ call: ActionCall, _ token: EnrollmentToken, fields: EnrollmentFields) throws -> JSONValue {
+        let fingerprint = fields.fingerprint ?? ""
         // Two rounds: when a concurrent verify binds the token between our read and our write,
         // the second round judges this request against that binding.
         for _ in 0..<2 {
             // Someone else's device answers exactly like an unknown token.
             guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
-                  try mayRedeem(device)
+                  try mayRedeem(call, device)
             else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }
             if let boundFingerprint = device.boundFingerprint {
                 // Redeemed already: the same device reloading gets the same answer, any other nothing.
                 guard boundFingerprint == fingerprint else { throw EnrollmentError.invalidToken }
-                return try answer(device, authKey: authKey(for: device))
+                return try answer(device, authKey: authKey(call, for: device))
             }
-            let authKey = try authKey(for: device)
-            let deviceType = call.fields.deviceType?.rawValue ?? device.deviceType
+            let authKey = try authKey(call, for: device)
+            let deviceType = fields.deviceType?.rawValue ?? device.deviceType
             let history = ChangeRecord(deviceEvents: [call.event("token_validated", deviceID: device.id,
                                                                  ["device_type": .string(deviceType), "has_tailscale_key": true])])
-            if try TokenRedemptionStore.bind(device, token: token, fields: call.fields, history: history, in: call.database) {
+            if try TokenRedemptionStore.bind(device, token: token, fields: fields, history: history, in: call.database) {
                 return answer(device, authKey: authKey)
             }
         }
@@ -64,7 +60,7 @@ struct VerifyTokenAction: EnrollmentAction {
     /// organization. The portal lets users write their own `devices` rows with any
     /// `organization_id` and a raw token, so owning the row is not enough: without the
     /// organization check a user could pull another organization's key.
-    private func mayRedeem(_ device: RedeemableDevice) throws -> Bool {
+    private static func mayRedeem(_ call: ActionCall, _ device: RedeemableDevice) throws -> Bool {
         if try call.caller.isAdmin(of: device.organizationID) { return true }
         guard call.caller.userID == device.userID, let organizationID = device.organizationID else { return false }
         return try call.caller.profile?.organizationID == organizationID
@@ -72,8 +68,8 @@ struct VerifyTokenAction: EnrollmentAction {
 
     /// The device's own key, else the organization's, else the setting's (never minted here:
     /// a key is minted when the device is created).
-    private func authKey(for device: RedeemableDevice) throws -> String {
-        let resolver = call.authKeys
+    private static func authKey(_ call: ActionCall, for device: RedeemableDevice) throws -> String {
+        let resolver = AuthKeyResolver(services: call.services)
         let key = try resolver.resolve(
             preferred: resolver.reveal(device.storedAuthKey),
             organization: {
@@ -87,7 +83,7 @@ struct VerifyTokenAction: EnrollmentAction {
     }
 
     /// The stored name: it was set by whoever registered the device, never by the redeemer.
-    private func answer(_ device: RedeemableDevice, authKey: String) -> JSONValue {
+    private static func answer(_ device: RedeemableDevice, authKey: String) -> JSONValue {
         [
             "success": true, "device_id": .string(device.id), "device_name": .string(device.name),
             "organization_name": .string(device.organizationName ?? Self.defaultOrganizationName),

@@ -11,7 +11,7 @@ import Postgres
 ///
 /// Allowed tags are the organization's configured tags, else `tag:prod`: a user may narrow
 /// them but never ask for a tag the organization was not given.
-struct GenerateAuthKeyAction: TailscaleAction {
+enum GenerateAuthKeyAction: TailscaleAction {
     static let name = "generate-auth-key"
     static let lifetimeSeconds = 24 * 3600
     static let defaultGroup = "sap"
@@ -36,15 +36,11 @@ struct GenerateAuthKeyAction: TailscaleAction {
         WHERE id = $1::uuid
         """
 
-    let call: TailscaleCall
-
-    init(_ call: TailscaleCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall) throws -> JSONValue {
         try call.caller.requireKeyHolder()
-        let requestedTags = try tagsField()
-        let group = try groupField()
-        let device = try call.text("deviceId").map(call.accessibleDevice)
+        let requestedTags = try tagsField(call)
+        let group = try groupField(call)
+        let device = try call.text("deviceId").map { try AccessibleDevice.load(id: $0, for: call) }
         let organizationID = try device?.organizationID ?? call.caller.organizationID
         let config = try call.database.withConnection { connection in
             try OrganizationTailscaleConfig.newestActive(organizationID: organizationID, on: connection)
@@ -55,25 +51,25 @@ struct GenerateAuthKeyAction: TailscaleAction {
         guard refused.isEmpty else {
             throw APIError.badRequest("Tags not allowed for this organization: " + refused.joined(separator: ", "))
         }
-        let key = try issueKey(tags: tags, organizationID: organizationID, config: config)
-        if let device { try store(key, tags: tags, group: group, on: device) }
+        let key = try issueKey(call, tags: tags, organizationID: organizationID, config: config)
+        if let device { try store(call, key, tags: tags, group: group, on: device) }
         return ["success": true, "authKey": .string(key.key), "expiresAt": .optional(key.minted?.expires)]
     }
 
     /// Minted when OAuth is configured (charged against the mint limits); else the static key,
     /// whose expiry is not known here. None at all is the contract's 503.
-    private func issueKey(tags: [String], organizationID: String?, config: OrganizationTailscaleConfig?) throws -> DeviceAuthKey {
+    private static func issueKey(_ call: ActionCall, tags: [String], organizationID: String?, config: OrganizationTailscaleConfig?) throws -> DeviceAuthKey {
         let resolver = AuthKeyResolver(services: call.services)
         if call.services.tailscale != nil {
             return try resolver.mint(MintRequest(tags: tags, expirySeconds: Self.lifetimeSeconds,
-                                                 description: try description(organizationID: organizationID),
+                                                 description: try description(call, organizationID: organizationID),
                                                  userID: call.caller.userID, organizationID: organizationID))
         }
         guard let key = resolver.sharedKey(config) else { throw APIError.tailscaleNotConfigured }
         return DeviceAuthKey(key: key, minted: nil)
     }
 
-    private func description(organizationID: String?) throws -> String {
+    private static func description(_ call: ActionCall, organizationID: String?) throws -> String {
         let row = try call.database.withConnection { connection in
             try connection.query(Self.names, [call.caller.userID, organizationID]).first
         }
@@ -81,7 +77,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
         return AuthKeyDescription.make(user: user, organization: row?["organization_name"] ?? "")
     }
 
-    private func store(_ key: DeviceAuthKey, tags: [String], group: String, on device: AccessibleDevice) throws {
+    private static func store(_ call: ActionCall, _ key: DeviceAuthKey, tags: [String], group: String, on device: AccessibleDevice) throws {
         let tagsJSON = JSONValue.array(tags.map(JSONValue.string))
         let sealed = call.settings.secretsKey.seal(key.key)
         let expiresAt = key.minted?.expires
@@ -97,7 +93,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
     }
 
     /// `tags`: absent means the organization's tags; else a non-empty list of valid tags.
-    private func tagsField() throws -> [String]? {
+    private static func tagsField(_ call: ActionCall) throws -> [String]? {
         guard let value = call.body["tags"], !value.isNull else { return nil }
         guard let list = value.arrayValue, !list.isEmpty else { throw Self.invalidTags }
         var tags: [String] = []
@@ -108,7 +104,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
         return tags
     }
 
-    private func groupField() throws -> String {
+    private static func groupField(_ call: ActionCall) throws -> String {
         guard let value = call.body["group"], !value.isNull, value != .string("") else { return Self.defaultGroup }
         guard let group = value.stringValue, group.count <= 64, group.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
         else { throw Self.invalidGroup }

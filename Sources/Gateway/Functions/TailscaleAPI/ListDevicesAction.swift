@@ -6,14 +6,10 @@ import Tailscale
 
 /// `list-devices`: the tailnet as the API lists it now, narrowed to what the caller may see
 /// (`VisibleNodes`).
-struct ListDevicesAction: TailscaleAction {
+enum ListDevicesAction: TailscaleAction {
     static let name = "list-devices"
 
-    let call: TailscaleCall
-
-    init(_ call: TailscaleCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall) throws -> JSONValue {
         let devices = try call.services.requireTailscale().listDevices()
         let visible = try VisibleNodes.scope(for: call.caller, in: call.database).filter(devices)
         let now = Int64(time(nil))

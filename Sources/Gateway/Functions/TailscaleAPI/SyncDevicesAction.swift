@@ -5,17 +5,13 @@ import Tailscale
 /// `sync-devices`: lists the tailnet once and brings every linked local device up to date in
 /// one transaction. An org admin syncs their organization; `service_role` and global admins
 /// all of them, or the one named by `organization_id`.
-struct SyncDevicesAction: TailscaleAction {
+enum SyncDevicesAction: TailscaleAction {
     static let name = "sync-devices"
 
-    let call: TailscaleCall
-
-    init(_ call: TailscaleCall) { self.call = call }
-
-    func run() throws -> JSONValue {
-        let scope = try organizationScope()
+    static func run(_ call: ActionCall) throws -> JSONValue {
+        let scope = try organizationScope(call)
         let devices = try call.services.requireTailscale().listDevices()
-        let outcome = try call.inventorySync().run(devices, organizationID: scope, clientAddress: call.request.clientAddress,
+        let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds).run(devices, organizationID: scope, clientAddress: call.request.clientAddress,
                                                    source: Self.name, database: call.database)
         var answer = JSONObject([("success", true), ("synced", .int(outcome.linkedDevices)),
                                  ("totalTailscaleDevices", .int(devices.count))])
@@ -24,7 +20,7 @@ struct SyncDevicesAction: TailscaleAction {
     }
 
     /// nil means every organization.
-    private func organizationScope() throws -> String? {
+    private static func organizationScope(_ call: ActionCall) throws -> String? {
         let caller = call.caller
         guard try caller.isAnyAdmin else { throw APIError.forbidden }
         let requested = call.text("organization_id")?.lowercased()

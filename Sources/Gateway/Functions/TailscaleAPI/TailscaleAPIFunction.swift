@@ -16,13 +16,16 @@ public struct TailscaleAPIFunction: GatewayFunction {
 
     public init() {}
 
-    public func handle(_ context: RequestContext) throws -> JSONValue {
-        let name = try Self.action(of: context.request)
-        guard let action = Self.actionTypes.first(where: { $0.name == name }) else { throw Self.invalidAction }
-        context.action = action.name
-        let caller = try context.authenticate(action.acceptsAnonymousKey ? .userOrAnonymous : .user,
-                                              missingMessage: Self.missingAuthorization)
-        return try action.init(TailscaleCall(request: context.request, services: context.services, caller: caller)).run()
+    public func handle(_ request: APIRequest, services: Services) -> FunctionOutcome {
+        FunctionOutcome.collecting { outcome in
+            let name = try Self.action(of: request)
+            guard let action = Self.actionTypes.first(where: { $0.name == name }) else { throw Self.invalidAction }
+            outcome.action = action.name
+            let caller = try services.authenticator.authenticate(request, requirement: action.acceptsAnonymousKey ? .userOrAnonymous : .user,
+                                                                 missingMessage: Self.missingAuthorization, database: services.database)
+            outcome.userID = caller.userID
+            return try action.run(ActionCall(request: request, caller: caller, services: services))
+        }
     }
 
     /// The portal sends the action in the body or as `?action=`; both, and different: 400.
