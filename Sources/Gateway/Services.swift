@@ -35,9 +35,10 @@ public final class Services {
         return TailscaleClient(configuration: configuration, log: { logger.warning("tailscale: " + $0) })
     }
 
-    /// The client, or the contract's 503 when no OAuth credentials are configured.
-    public func requireTailscale() throws -> TailscaleClient {
-        guard let tailscale else { throw APIError.tailscaleNotConfigured }
+    /// The client; `TailscaleError.notConfigured` (the contract's 503) when no OAuth
+    /// credentials are configured, the same error the client itself throws then.
+    public func requireTailscale() throws(TailscaleError) -> TailscaleClient {
+        guard let tailscale else { throw .notConfigured }
         return tailscale
     }
 }

@@ -12,8 +12,32 @@ public struct PostgresRow {
         return values[index]
     }
 
-    public func string(_ column: String) -> String? {
-        self[column]
+    /// The column's text value, nil for NULL. Unlike the subscript, a column the result does
+    /// not have throws: a misspelt alias is a bug to surface, not a NULL to default.
+    public func value(_ column: String) throws(PostgresRowError) -> String? {
+        guard let index = columnIndex[column] else { throw .missingColumn(column) }
+        return values[index]
+    }
+
+    /// The column's value, which must not be NULL.
+    public func required(_ column: String) throws(PostgresRowError) -> String {
+        guard let value = try value(column) else { throw .null(column) }
+        return value
+    }
+
+    /// A boolean column that must not be NULL.
+    public func requiredBool(_ column: String) throws(PostgresRowError) -> Bool {
+        switch try required(column) {
+        case "t": return true
+        case "f": return false
+        default: throw .notOfType(column)
+        }
+    }
+
+    /// An integer column that must not be NULL.
+    public func requiredInt(_ column: String) throws(PostgresRowError) -> Int {
+        guard let value = Int(try required(column)) else { throw .notOfType(column) }
+        return value
     }
 
     public func int(_ column: String) -> Int? {
@@ -28,6 +52,13 @@ public struct PostgresRow {
         default: nil
         }
     }
+}
+
+/// A row that does not have what its statement promised.
+public enum PostgresRowError: Error, Equatable {
+    case missingColumn(String)
+    case null(String)
+    case notOfType(String)
 }
 
 public struct PostgresResult {

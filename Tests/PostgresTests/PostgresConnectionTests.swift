@@ -21,8 +21,11 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(row.int("count"), 42)
         XCTAssertEqual(row.bool("flag"), true)
         XCTAssertNil(row["missing"])
-        XCTAssertEqual(row.string("ratio"), "0.25")
+        XCTAssertEqual(try row.value("ratio"), "0.25")
         XCTAssertNil(row["no_such_column"])
+        XCTAssertThrowsError(try row.value("no_such_column")) { XCTAssertEqual($0 as? PostgresRowError, .missingColumn("no_such_column")) }
+        XCTAssertNil(try row.value("missing"))
+        XCTAssertThrowsError(try row.required("missing")) { XCTAssertEqual($0 as? PostgresRowError, .null("missing")) }
     }
 
     func testHostileStringsStayData() throws {

@@ -96,8 +96,8 @@ enum ProfileStore {
             try connection.query("SELECT organization_id::text AS organization_id, role::text AS role FROM profiles WHERE id = $1::uuid",
                                  [userID]).first
         }
-        return row.map {
-            Profile(userID: userID, organizationID: $0["organization_id"], role: UserRole(rawValue: $0["role"] ?? "") ?? .user)
-        }
+        guard let row else { return nil }
+        guard let role = UserRole(rawValue: try row.required("role")) else { throw StoreError.unexpectedValue(column: "role") }
+        return Profile(userID: userID, organizationID: try row.value("organization_id"), role: role)
     }
 }

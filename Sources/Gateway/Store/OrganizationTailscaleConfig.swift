@@ -32,9 +32,9 @@ public struct OrganizationTailscaleConfig: Sendable {
     /// nil when the organization has no usable row (or there is no organization).
     public static func newestActive(organizationID: String?, on connection: PostgresConnection) throws -> OrganizationTailscaleConfig? {
         guard let organizationID else { return nil }
-        guard let row = try connection.query(newestActiveSQL, [organizationID]).first,
-              let storedAuthKey = row["tailscale_auth_key"] else { return nil }
-        return OrganizationTailscaleConfig(storedAuthKey: storedAuthKey, tags: TagList.parse(row["tags"]) ?? defaultTags)
+        guard let row = try connection.query(newestActiveSQL, [organizationID]).first else { return nil }
+        return OrganizationTailscaleConfig(storedAuthKey: try row.required("tailscale_auth_key"),
+                                           tags: TagList.parse(try row.value("tags")) ?? defaultTags)
     }
 }
 

@@ -20,15 +20,15 @@ enum CheckTailscaleStatusAction: EnrollmentAction {
         var device = found
         if !fresh, refreshInventory(call), let again = try lookup.device(id: requestedID) { device = again.0 }
 
-        let notConnected: JSONValue = ["success": true, "status": .string(device.status), "tailscale_connected": false]
-        guard device.status != "revoked", device.status != "inactive" else { return notConnected }
+        let notConnected: JSONValue = ["success": true, "status": .string(device.status.rawValue), "tailscale_connected": false]
+        guard !device.status.isRetired else { return notConnected }
         let linking = NodeLinking(database: call.database, tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
         guard let node = try device.node ?? linking.node(forDevice: device.id, naming: .rules, clientAddress: call.request.clientAddress),
               node.online
         else { return notConnected }
         try complete(call, device, on: node)
         return [
-            "success": true, "status": "active", "tailscale_connected": true,
+            "success": true, "status": .string(DeviceStatus.active.rawValue), "tailscale_connected": true,
             "tailscale_hostname": .string(node.device.hostname), "tailscale_ip": .optional(node.device.addresses.first),
         ]
     }
@@ -40,10 +40,10 @@ enum CheckTailscaleStatusAction: EnrollmentAction {
             if case .refreshed = try InventoryRefresher(services: call.services).refresh(clientAddress: call.request.clientAddress) {
                 return true
             }
+        } catch TailscaleError.notConfigured {
+            // No OAuth client: the inventory is whatever the monitor of another host synced.
         } catch let error as TailscaleError {
             call.services.logger.warning("inventory refresh failed", [("error", .string(String(describing: error)))])
-        } catch let error as APIError where error == .tailscaleNotConfigured {
-            // No OAuth client: the inventory is whatever the monitor of another host synced.
         } catch {
             call.services.logger.warning("inventory refresh failed", [("error_type", .string(String(describing: type(of: error))))])
         }

@@ -8,7 +8,7 @@ enum PendingDeviceStore {
         INSERT INTO devices (id, user_id, organization_id, name, device_type, os, status, trust_level,
                              enrollment_token_hash, enrollment_expires_at, tailscale_auth_key, metadata,
                              tailscale_key_id, tailscale_key_created_at, tailscale_key_expires_at, tailscale_key_tags)
-        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, 'pending', 'low', $7, $8::timestamptz, $9, $10::jsonb,
+        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, \(DeviceStatus.pending.sql), \(TrustLevel.low.sql), $7, $8::timestamptz, $9, $10::jsonb,
                 $11::text, coalesce(nullif($12, '')::timestamptz, CASE WHEN $11::text IS NOT NULL THEN now() END),
                 nullif($13, '')::timestamptz, $14::text[])
         """

@@ -16,7 +16,7 @@ enum SilentEnrollmentAction: EnrollmentAction {
             }
             let device = try newDevice(call, fields: fields, userID: userID, fingerprint: fingerprint)
             if try SilentEnrollmentStore.insert(device, history: history(call, of: device), into: call.database) {
-                return answer(deviceID: device.id, status: "active", message: "Device enrolled successfully")
+                return answer(deviceID: device.id, status: .active, message: "Device enrolled successfully")
             }
         }
         throw EnrollmentError.fingerprintTaken
@@ -36,8 +36,8 @@ enum SilentEnrollmentAction: EnrollmentAction {
                                       ["device_id": .string(device.id), "device_name": .string(device.name), "method": "silent"])])
     }
 
-    private static func answer(deviceID: String, status: String, message: String) -> JSONValue {
-        ["success": true, "device_id": .string(deviceID), "status": .string(status), "message": .string(message)]
+    private static func answer(deviceID: String, status: DeviceStatus, message: String) -> JSONValue {
+        ["success": true, "device_id": .string(deviceID), "status": .string(status.rawValue), "message": .string(message)]
     }
 }
 

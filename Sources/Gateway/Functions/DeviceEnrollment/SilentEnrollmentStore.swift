@@ -5,7 +5,7 @@ import Postgres
 enum SilentEnrollmentStore {
     struct KnownDevice {
         let id: String
-        let status: String
+        let status: DeviceStatus
     }
 
     // One round trip: find the caller's device and refresh its last_seen, except that a revoked
@@ -18,7 +18,7 @@ enum SilentEnrollmentStore {
             SELECT id, status FROM devices WHERE fingerprint = $1 AND user_id = $2::uuid
         ), touched AS (
             UPDATE devices SET last_seen = now()
-            FROM found WHERE devices.id = found.id AND found.status NOT IN ('revoked', 'inactive')
+            FROM found WHERE devices.id = found.id AND found.status NOT IN \(DeviceStatus.retiredSQL)
         ), relaxed_commit AS (
             SELECT set_config('synchronous_commit', 'off', true)
         )
@@ -28,7 +28,7 @@ enum SilentEnrollmentStore {
     static let insertSQL = """
         INSERT INTO devices (id, user_id, organization_id, name, device_type, os, fingerprint,
                              status, trust_level, enrolled_at, last_seen)
-        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, 'active', 'medium', now(), now())
+        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, \(DeviceStatus.active.sql), \(TrustLevel.medium.sql), now(), now())
         ON CONFLICT (fingerprint) DO NOTHING
         """
 
@@ -36,9 +36,8 @@ enum SilentEnrollmentStore {
     /// revoked or deactivated; nil when the caller has none.
     static func touch(fingerprint: String, userID: String, in database: Database) throws -> KnownDevice? {
         try database.withConnection { connection in
-            guard let row = try connection.query(touchSQL, [fingerprint, userID]).first,
-                  let id = row["id"], let status = row["status"] else { return nil }
-            return KnownDevice(id: id, status: status)
+            guard let row = try connection.query(touchSQL, [fingerprint, userID]).first else { return nil }
+            return KnownDevice(id: try row.required("id"), status: try DeviceStatus.parse(row.value("status")))
         }
     }
 

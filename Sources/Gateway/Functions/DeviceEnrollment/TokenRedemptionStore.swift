@@ -8,7 +8,7 @@ struct RedeemableDevice {
     let organizationID: String?
     let organizationName: String?
     let name: String
-    let status: String
+    let status: DeviceStatus
     let deviceType: String
     /// As stored (`enc:v1:` or plain).
     let storedAuthKey: String?
@@ -47,20 +47,21 @@ enum TokenRedemptionStore {
             tailscale_key_issued_at = CASE WHEN tailscale_key_id IS NOT NULL THEN coalesce(tailscale_key_issued_at, now()) END,
             enrollment_verified_token_hash = $2,
             enrollment_verified_fingerprint = coalesce($4, '')
-        WHERE id = $1::uuid AND status = 'pending' AND enrollment_verified_token_hash IS DISTINCT FROM $2
+        WHERE id = $1::uuid AND status = \(DeviceStatus.pending.sql) AND enrollment_verified_token_hash IS DISTINCT FROM $2
         """
 
     static func find(_ token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
         let row = try database.withConnection { connection in try connection.query(findSQL, [token.hash, token.raw]).first }
-        guard let row, let id = row["id"], let userID = row["user_id"] else { return nil }
+        guard let row else { return nil }
         return RedeemableDevice(
-            id: id, userID: userID, organizationID: row["organization_id"], organizationName: row["organization_name"],
-            name: row["name"] ?? "", status: row["status"] ?? "", deviceType: row["device_type"] ?? DeviceType.laptop.rawValue,
-            storedAuthKey: row["tailscale_auth_key"],
-            tags: TagList.parse(row["tags"]) ?? OrganizationTailscaleConfig.defaultTags,
-            group: row["tailscale_group"] ?? PendingDevice.defaultGroup,
-            expiresAt: row["expires_at"], isExpired: row.bool("expired") ?? false,
-            boundFingerprint: row["bound_fingerprint"])
+            id: try row.required("id"), userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
+            organizationName: try row.value("organization_name"), name: try row.required("name"),
+            status: try DeviceStatus.parse(row.value("status")), deviceType: try row.required("device_type"),
+            storedAuthKey: try row.value("tailscale_auth_key"),
+            tags: TagList.parse(try row.value("tags")) ?? OrganizationTailscaleConfig.defaultTags,
+            group: try row.value("tailscale_group") ?? PendingDevice.defaultGroup,
+            expiresAt: try row.value("expires_at"), isExpired: try row.requiredBool("expired"),
+            boundFingerprint: try row.value("bound_fingerprint"))
     }
 
     /// Binds the token to the request's fingerprint and takes over its device type, with the

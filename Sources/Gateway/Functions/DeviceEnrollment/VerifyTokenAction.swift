@@ -36,7 +36,7 @@ enum VerifyTokenAction: EnrollmentAction {
         // the second round judges this request against that binding.
         for _ in 0..<2 {
             // Someone else's device answers exactly like an unknown token.
-            guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == "pending",
+            guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == .pending,
                   try mayRedeem(call, device)
             else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }

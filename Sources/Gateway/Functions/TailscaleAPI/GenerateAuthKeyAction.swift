@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import JSON
 import Postgres
+import Tailscale
 
 /// `generate-auth-key`: a key a new machine joins the tailnet with. Minted through the API when
 /// OAuth is configured (single-use, pre-authorized, not ephemeral, tagged, 24 h), else the
@@ -65,7 +63,7 @@ enum GenerateAuthKeyAction: TailscaleAction {
                                                  description: try description(call, organizationID: organizationID),
                                                  userID: call.caller.userID, organizationID: organizationID))
         }
-        guard let key = resolver.sharedKey(config) else { throw APIError.tailscaleNotConfigured }
+        guard let key = resolver.sharedKey(config) else { throw TailscaleError.notConfigured }
         return DeviceAuthKey(key: key, minted: nil)
     }
 

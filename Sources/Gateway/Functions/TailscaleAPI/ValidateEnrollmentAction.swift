@@ -12,7 +12,7 @@ enum ValidateEnrollmentAction: TailscaleAction {
         guard let deviceID = call.text("deviceId") else { throw APIError.badRequest("Device ID required") }
         let device = try AccessibleDevice.load(id: deviceID, for: call)
         // Revocation is an admin's decision; seeing the machine on the tailnet does not undo it.
-        guard device.status != "revoked", device.status != "inactive" else { throw APIError.forbidden }
+        guard !device.status.isRetired else { throw APIError.forbidden }
         let naming = try naming(call, for: device)
         let linking = NodeLinking(database: call.database, tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)
         let found = try InventoryRefresher(services: call.services).withFreshInventory(clientAddress: call.request.clientAddress) {

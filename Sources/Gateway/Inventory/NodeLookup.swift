@@ -53,7 +53,7 @@ public struct NodeLookup {
     private func run(_ sql: String, _ key: String) throws -> (InventoryNode?, fresh: Bool) {
         let row = try database.withConnection { connection in try connection.query(sql, [key, maxAgeSeconds]).first }
         guard let row else { return (nil, false) }
-        return (InventoryNode(row: row), row.bool("inventory_fresh") ?? false)
+        return (try InventoryNode(row: row), try row.requiredBool("inventory_fresh"))
     }
 
     /// Lower case, without the root dot a fully qualified MagicDNS name may carry.

@@ -8,7 +8,7 @@ public struct JoiningDevice: Sendable {
     public let id: String
     public let userID: String
     public let organizationID: String?
-    public let status: String
+    public let status: DeviceStatus
     /// The linked node (rule 1 of the linking rules); an unlinked device's node is found by
     /// `NodeLinking`.
     public let node: InventoryNode?
@@ -41,9 +41,10 @@ public struct JoiningDeviceLookup {
         let row = try database.withConnection { connection in
             try connection.query(Self.select, [id, maxAgeSeconds]).first
         }
-        guard let row, let id = row["id"], let userID = row["user_id"], let status = row["status"] else { return nil }
-        let device = JoiningDevice(id: id, userID: userID, organizationID: row["organization_id"], status: status,
-                                   node: InventoryNode(row: row))
-        return (device, row.bool("inventory_fresh") ?? false)
+        guard let row else { return nil }
+        let device = JoiningDevice(id: try row.required("id"), userID: try row.required("user_id"),
+                                   organizationID: try row.value("organization_id"), status: try DeviceStatus.parse(row.value("status")),
+                                   node: try InventoryNode(row: row))
+        return (device, try row.requiredBool("inventory_fresh"))
     }
 }

@@ -23,14 +23,14 @@ enum LinkedDevicesSQL {
             -- Linked to a node the tailnet no longer has: unseen from now on.
             SELECT d.id, NULL, NULL, false, NULL
             FROM devices d
-            WHERE d.tailscale_device_id IS NOT NULL AND d.status = 'active' AND \(inScope)
+            WHERE d.tailscale_device_id IS NOT NULL AND d.status = \(DeviceStatus.active.sql) AND \(inScope)
               AND NOT EXISTS (SELECT 1 FROM tailscale_nodes n WHERE n.node_id = d.tailscale_device_id)
         ),
         changes AS (
             SELECT c.*, d.status AS old_status,
-                   CASE WHEN d.status = 'active' AND NOT c.online
-                             AND coalesce(c.last_seen, d.last_seen) < now() - make_interval(secs => $2) THEN 'offline'
-                        WHEN d.status = 'offline' AND c.online THEN 'active'
+                   CASE WHEN d.status = \(DeviceStatus.active.sql) AND NOT c.online
+                             AND coalesce(c.last_seen, d.last_seen) < now() - make_interval(secs => $2) THEN \(DeviceStatus.offline.sql)
+                        WHEN d.status = \(DeviceStatus.offline.sql) AND c.online THEN \(DeviceStatus.active.sql)
                         ELSE d.status END AS new_status,
                    CASE WHEN c.online THEN now() ELSE coalesce(c.last_seen, d.tailscale_last_seen) END AS seen_at
             FROM candidates c JOIN devices d ON d.id = c.device_id
@@ -60,7 +60,7 @@ enum LinkedDevicesSQL {
         ),
         events AS (
             INSERT INTO device_events (device_id, event_type, details, ip_address)
-            SELECT id, CASE status WHEN 'offline' THEN 'device_offline' ELSE 'device_online' END,
+            SELECT id, CASE status WHEN \(DeviceStatus.offline.sql) THEN 'device_offline' ELSE 'device_online' END,
                    jsonb_build_object('tailscale_device_id', node_id, 'source', $4::text), $3
             FROM flipped
         )

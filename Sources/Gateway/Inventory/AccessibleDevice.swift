@@ -8,7 +8,7 @@ public struct AccessibleDevice: Sendable {
     public let userID: String
     public let organizationID: String?
     public let name: String
-    public let status: String
+    public let status: DeviceStatus
     public let tailscaleHostname: String?
 
     static let select = """
@@ -22,11 +22,12 @@ public struct AccessibleDevice: Sendable {
     public static func load(id: String, for principal: Principal, database: Database) throws -> AccessibleDevice {
         guard UUIDText.isValid(id) else { throw notFound }
         let row = try database.withConnection { connection in try connection.query(select, [id]).first }
-        guard let row, let id = row["id"], let userID = row["user_id"], let name = row["name"], let status = row["status"]
-        else { throw notFound }
-        let device = AccessibleDevice(id: id, userID: userID, organizationID: row["organization_id"], name: name,
-                                      status: status, tailscaleHostname: row["tailscale_hostname"])
-        guard try principal.userID == userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
+        guard let row else { throw notFound }
+        let device = AccessibleDevice(id: try row.required("id"), userID: try row.required("user_id"),
+                                      organizationID: try row.value("organization_id"), name: try row.required("name"),
+                                      status: try DeviceStatus.parse(row.value("status")),
+                                      tailscaleHostname: try row.value("tailscale_hostname"))
+        guard try principal.userID == device.userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
         return device
     }
 

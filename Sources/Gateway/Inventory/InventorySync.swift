@@ -37,8 +37,9 @@ public struct InventorySync {
                 try connection.query(InventorySQL.markSynced, [stored])
                 let row = try connection.query(LinkedDevicesSQL.update,
                                                [organizationID, offlineAfterSeconds, clientAddress, source]).first
-                return SyncOutcome(linkedDevices: row?.int("synced") ?? 0, nodes: stored,
-                                   statusChanges: row?.int("status_changes") ?? 0)
+                guard let row else { throw PostgresRowError.missingColumn("synced") }
+                return SyncOutcome(linkedDevices: try row.requiredInt("synced"), nodes: stored,
+                                   statusChanges: try row.requiredInt("status_changes"))
             }
         }
     }

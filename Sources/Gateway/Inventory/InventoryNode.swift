@@ -18,11 +18,11 @@ public struct InventoryNode: Sendable {
 
     /// nil when the row has no node (a LEFT JOIN that found none) or the stored object no longer
     /// reads as a device.
-    init?(row: PostgresRow) {
-        guard let raw = row["node_raw"], let object = (try? JSONParser.parse(raw))?.objectValue,
+    init?(row: PostgresRow) throws {
+        guard let raw = try row.value("node_raw"), let object = (try? JSONParser.parse(raw))?.objectValue,
               let device = try? TailscaleDevice(json: object)
         else { return nil }
         self.device = device
-        self.online = row.bool("node_online") ?? false
+        self.online = try row.requiredBool("node_online")
     }
 }

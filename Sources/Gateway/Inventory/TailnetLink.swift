@@ -16,7 +16,7 @@ public enum TailnetLink {
         WITH previous AS (
             SELECT id, status FROM devices WHERE id = $1::uuid FOR UPDATE
         ), linked AS (
-            UPDATE devices d SET status = 'active', trust_level = 'high', enrolled_at = coalesce(d.enrolled_at, now()),
+            UPDATE devices d SET status = \(DeviceStatus.active.sql), trust_level = \(TrustLevel.high.sql), enrolled_at = coalesce(d.enrolled_at, now()),
                 last_seen = now(), tailscale_device_id = $2, tailscale_hostname = $3, tailscale_ip = $4,
                 tailscale_online = true, tailscale_last_seen = now(),
                 enrollment_token = NULL, enrollment_token_hash = NULL, tailscale_auth_key = NULL,
@@ -25,9 +25,9 @@ public enum TailnetLink {
                     'tailscale_os', $5::text, 'tailscale_tags', $6::jsonb, 'tailscale_online', true,
                     'tailscale_last_seen', now())
             FROM previous p
-            WHERE d.id = p.id AND d.status NOT IN ('revoked', 'inactive')
+            WHERE d.id = p.id AND d.status NOT IN \(DeviceStatus.retiredSQL)
               AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = $2 AND o.id <> d.id)
-              AND (d.status <> 'active' OR d.trust_level <> 'high' OR d.tailscale_device_id IS DISTINCT FROM $2
+              AND (d.status <> \(DeviceStatus.active.sql) OR d.trust_level <> \(TrustLevel.high.sql) OR d.tailscale_device_id IS DISTINCT FROM $2
                    OR d.enrollment_token IS NOT NULL OR d.enrollment_token_hash IS NOT NULL OR d.tailscale_auth_key IS NOT NULL)
             RETURNING d.id, d.organization_id, d.status, p.status AS old_status
         ), activated AS (
@@ -46,6 +46,6 @@ public enum TailnetLink {
         let device = node.device
         let tags = JSONValue.array(device.tags.map(JSONValue.string)).serialized()
         let row = try connection.query(sql, [deviceID, device.id, device.hostname, device.addresses.first, device.os, tags]).first
-        return row?.int("linked") == 1
+        return try row?.requiredInt("linked") == 1
     }
 }

@@ -81,7 +81,7 @@ public struct NodeLinking {
         SELECT \(InventoryNode.columns),
                coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = $3, false) AS matches_name,
                EXISTS (SELECT 1 FROM devices o
-                       WHERE o.id <> d.id AND o.status = 'pending' AND o.tailscale_device_id IS NULL
+                       WHERE o.id <> d.id AND o.status = \(DeviceStatus.pending.sql) AND o.tailscale_device_id IS NULL
                          AND o.tailscale_key_used_at IS NOT NULL AND o.organization_id IS NOT DISTINCT FROM d.organization_id
                          AND lower(replace(o.name, ' ', '-')) = lower(n.hostname)) AS named_for_another
         FROM d JOIN tailscale_nodes n
@@ -126,11 +126,10 @@ public struct NodeLinking {
         let rows = try database.withConnection { connection in
             try connection.query(Self.candidatesSQL, [deviceID, tokenLifetimeSeconds, hostname, byAdmin]).rows
         }
-        let candidates = rows.compactMap { row in
-            InventoryNode(row: row).map {
-                Candidate(node: $0, matchesName: row.bool("matches_name") ?? false,
-                          namedForAnother: row.bool("named_for_another") ?? false)
-            }
+        let candidates = try rows.compactMap { row -> Candidate? in
+            guard let node = try InventoryNode(row: row) else { return nil }
+            return Candidate(node: node, matchesName: try row.requiredBool("matches_name"),
+                             namedForAnother: try row.requiredBool("named_for_another"))
         }
         switch Self.choose(candidates, namedByAdmin: byAdmin) {
         case .node(let node): return node

@@ -13,7 +13,7 @@ import Tailscale
 struct InventoryFetch {
     static let dueKeysSQL = """
         SELECT id::text AS id, tailscale_key_id FROM devices
-        WHERE status = 'pending' AND tailscale_key_id IS NOT NULL AND tailscale_key_used_at IS NULL
+        WHERE status = \(DeviceStatus.pending.sql) AND tailscale_key_id IS NOT NULL AND tailscale_key_used_at IS NULL
           AND tailscale_key_issued_at IS NOT NULL AND coalesce(tailscale_key_expires_at, 'infinity') > now()
         ORDER BY tailscale_key_checked_at NULLS FIRST
         LIMIT $1
@@ -47,7 +47,7 @@ struct InventoryFetch {
             }
             var states: [JSONValue] = []
             for row in due {
-                guard let id = row["id"], let keyID = row["tailscale_key_id"] else { continue }
+                let id = try row.required("id"), keyID = try row.required("tailscale_key_id")
                 do {
                     let state = try client.authKeyState(id: keyID)
                     states.append(.object(JSONObject([("id", .string(id)), ("used", .bool(state == .used))])))
