@@ -39,14 +39,17 @@ public struct TailscaleDevice: Sendable {
     }
 
     /// How long after `lastSeen` a node still counts as online when the API does not say.
-    static let lastSeenGraceSeconds: Int64 = 120
+    /// How recent a `lastSeen` counts as online. The inventory's SQL uses the same number
+    /// (`InventorySQL.nodeIsOnline`): one rule for answers from the API and from the inventory.
+    public static let lastSeenGraceSeconds: Int64 = 120
 
-    /// `connectedToControl` when the API sends it; otherwise (older servers) `lastSeen` within
-    /// two minutes of `now` (unix seconds).
+    /// `connectedToControl` when the API sends it; otherwise (older servers) `lastSeen` at most
+    /// two minutes before `now` (unix seconds). A `lastSeen` ahead of our clock (the control
+    /// plane's clock runs ahead) is recent, not stale.
     public func isOnline(now: Int64) -> Bool {
         if let connectedToControl { return connectedToControl }
         guard let lastSeen, let seen = Timestamp.unixSeconds(rfc3339: lastSeen) else { return false }
-        return abs(now - seen) <= Self.lastSeenGraceSeconds
+        return now - seen <= Self.lastSeenGraceSeconds
     }
 
     /// An absent list is empty (untagged nodes have no `tags`); anything but strings is malformed.

@@ -11,6 +11,7 @@ import XCTest
 /// Tailscale is not configured here.
 final class ActionTests: XCTestCase {
     private var router: GatewayRouter!
+    private var services: Services!
     private var database: PostgresConnection!
     private var schema = ""
     private var secret: [UInt8] = []
@@ -37,8 +38,8 @@ final class ActionTests: XCTestCase {
         environment["DATABASE_URL"] = scopedURL
         let settings = try Settings.load(environment: environment, envFile: nil)
         secret = try XCTUnwrap(settings.jwt.secret)
-        router = GatewayRouter(services: try Services(settings: settings, logger: Logger(component: "test")),
-                               functions: GatewayFunctions.all)
+        services = try Services(settings: settings, logger: Logger(component: "test"))
+        router = GatewayRouter(services: services, functions: GatewayFunctions.all)
     }
 
     override func tearDownWithError() throws {
@@ -145,6 +146,25 @@ final class ActionTests: XCTestCase {
             let unknown = function.handle(APIRequest(body: JSONObject([("action", "no-such-action")]), authorization: "Bearer " + token(for: userID)),
                                           services: services)
             XCTAssertNil(unknown.action, "free text from the client never names the action")
+        }
+    }
+
+    /// The online rule of the inventory's SQL is the client's (`TailscaleDevice.isOnline`): a
+    /// node of an older server (no `connectedToControl`) seen two minutes ago or less, or ahead
+    /// of our clock, is online.
+    func testTheInventoryKnowsOnlineAsTheClientDoes() throws {
+        let lookup = NodeLookup(database: services.database, maxAgeSeconds: 60)
+        for (name, seen, online) in [("seen-ahead", "now() + interval '10 minutes'", true),
+                                     ("seen-recently", "now() - interval '100 seconds'", true),
+                                     ("seen-long-ago", "now() - interval '121 seconds'", false)] {
+            try database.query("""
+                INSERT INTO tailscale_nodes (node_id, hostname, raw, synced_at, last_seen)
+                VALUES ($1, $1, jsonb_build_object('id', $1::text, 'hostname', $1::text, 'lastSeen',
+                        to_char((\(seen)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')), now(), \(seen))
+                """, [name])
+            let node = try XCTUnwrap(lookup.node(identifier: name).0)
+            XCTAssertEqual(node.online, online, name)
+            XCTAssertEqual(node.device.isOnline(now: Int64(Date().timeIntervalSince1970)), online, name)
         }
     }
 }

@@ -53,6 +53,7 @@ final class ParsingTests: XCTestCase {
         let legacy = try device(["id": "1", "hostname": "a", "lastSeen": .string(seen)])
         XCTAssertTrue(legacy.isOnline(now: seenAt + 120))
         XCTAssertFalse(legacy.isOnline(now: seenAt + 121))
+        XCTAssertTrue(legacy.isOnline(now: seenAt - 600), "a lastSeen ahead of our clock is recent, as in the inventory's SQL")
         let connected = try device(["id": "1", "hostname": "a", "connectedToControl": true, "lastSeen": .string(seen)])
         XCTAssertTrue(connected.isOnline(now: seenAt + 86_400))
         let neither = try device(["id": "1", "hostname": "a"])

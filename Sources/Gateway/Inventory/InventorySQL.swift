@@ -1,11 +1,14 @@
+import Tailscale
+
 /// The statements that keep `tailscale_nodes` and the linked `devices` in step with the
 /// tailnet. Each is set-based: a sync costs the same handful of statements for 5 or 5 000
 /// nodes.
 enum InventorySQL {
     /// "Online" as the contract defines it, for a row of `tailscale_nodes n`: the API's
-    /// `connectedToControl`, or for servers that omit it, seen within the last two minutes.
+    /// `connectedToControl`, or for servers that omit it, seen within the last two minutes; the
+    /// same rule as `TailscaleDevice.isOnline`.
     static let nodeIsOnline = """
-        coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false)
+        coalesce(n.connected_to_control, n.last_seen >= now() - make_interval(secs => \(TailscaleDevice.lastSeenGraceSeconds)), false)
         """
 
     /// Serializes syncs (monitor, sync-devices, a polling refresh) so that one's DELETE of
