@@ -7,8 +7,6 @@ import Gateway
 /// respawns it like a worker; several hosts may each run one, and the database decides which
 /// one works. SIGTERM or SIGINT stops it between rounds.
 enum MonitorCommand {
-    static let isAvailable = true
-
     static func run(_ options: Options) throws -> Int32 {
         let child = try ChildProcess(component: "monitor", options: options)
         let monitor = DeviceMonitor(services: child.services)

@@ -21,7 +21,7 @@ enum ServeCommand {
         func configuration(_ settings: Settings) -> SupervisorConfiguration {
             var children = [ChildSpec(name: "worker", arguments: ["worker"] + envFileArguments,
                                       count: settings.pool.workers, receivesListenSocket: true)]
-            if settings.monitor.enabled, MonitorCommand.isAvailable {
+            if settings.monitor.enabled {
                 children.append(ChildSpec(name: "monitor", arguments: ["monitor"] + envFileArguments, count: 1, receivesListenSocket: false))
             }
             return SupervisorConfiguration(

@@ -73,7 +73,7 @@ def test_500s_are_retried_then_502(api, admin, simulator):
         assert response.json() == {"error": "Tailscale API error"}
         assert simulator.stats()["faults_injected"] == 2 + 3  # three attempts, then gave up
     finally:
-        simulator.fault("none")
+        simulator.fault("clear")
 
 
 @pytest.mark.parametrize("shape", ["text", "json"])
@@ -86,7 +86,7 @@ def test_malformed_answers_are_502_never_a_crash(api, admin, simulator, shape):
         response = api.tailscale("list-devices", admin.token)
         assert response.status_code == 502
     finally:
-        simulator.fault("none")
+        simulator.fault("clear")
     assert mint(api, admin).status_code == 200  # the worker is still there
 
 
@@ -104,7 +104,7 @@ def test_slow_tailscale_is_502_within_the_deadline_and_frees_the_worker(tmp_path
         response = call()
         assert response.status_code == 502 and response.json() == {"error": "Tailscale API error"}
         assert time.monotonic() - started < 2.5
-        requests.post(f"{stack.simulator_url}/_sim/faults", json={"mode": "none"}, timeout=5)
+        requests.post(f"{stack.simulator_url}/_sim/faults", json={"mode": "clear"}, timeout=5)
         started = time.monotonic()
         assert call().status_code == 200  # the one worker answers again at once
         assert time.monotonic() - started < 1.5

@@ -92,7 +92,7 @@ def test_tailscale_unreachable_answers_not_connected(api, world, db, simulator):
         assert response.status_code == 200
         assert response.json() == {"success": True, "status": "pending", "tailscale_connected": False}
     finally:
-        simulator.fault("none")
+        simulator.fault("clear")
 
 
 def test_served_from_inventory_without_api_calls(api, world, db, simulator):

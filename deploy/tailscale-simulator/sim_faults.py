@@ -3,7 +3,7 @@
 import threading
 from dataclasses import dataclass
 
-MODES = ("429", "500", "401", "slow", "garbage", "none")
+MODES = ("429", "500", "401", "slow", "garbage", "clear")
 TOKEN_PATH = "/api/v2/oauth/token"
 
 
@@ -61,7 +61,7 @@ class FaultPlan:
 
     def add(self, fault: Fault):
         with self._lock:
-            if fault.mode == "none":
+            if fault.mode == "clear":
                 self._faults.clear()
             else:
                 self._faults.append(fault)

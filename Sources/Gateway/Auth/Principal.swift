@@ -35,7 +35,6 @@ public struct Principal {
     }
 
     public var isServiceRole: Bool { tokenRole == .serviceRole }
-    public var isUser: Bool { tokenRole == .authenticated }
 
     /// The caller's profile; nil for API keys and for users without one.
     public var profile: Profile? { get throws { try profileLoader?.load() } }
