@@ -39,13 +39,14 @@ public struct AuthKeyResolver {
         return try mint(minting)
     }
 
-    /// A stored secret in clear text: `enc:v1:` values opened, plain values (written by the
-    /// portal before encryption existed) returned as they are. A value that cannot be opened
-    /// (another key, corrupted) is logged without its content and counts as absent.
-    public func reveal(_ stored: String?) -> String? {
-        guard let stored, !stored.isEmpty else { return nil }
+    /// A stored secret in clear text: `enc:v2:` and `enc:v1:` values opened, plain values
+    /// (written by the portal before encryption existed) returned as they are. A value that
+    /// cannot be opened (another key, corrupted, or moved from another row) is logged without
+    /// its content and counts as absent.
+    public func reveal(_ stored: StoredSecret?) -> String? {
+        guard let stored, !stored.text.isEmpty else { return nil }
         do {
-            return try secrets.open(stored)
+            return try secrets.open(stored.text, at: stored.location)
         } catch {
             logger.error("stored Tailscale auth key cannot be decrypted; check SECRETS_ENCRYPTION_KEY",
                          [("reason", .string(String(describing: error)))])
@@ -53,8 +54,8 @@ public struct AuthKeyResolver {
         }
     }
 
-    /// Seals a key for storing it (`devices.tailscale_auth_key`).
-    public func seal(_ key: String) -> String { secrets.seal(key) }
+    /// Seals a key for storing it at `location` (e.g. `devices.tailscale_auth_key` of one device).
+    public func seal(_ key: String, for location: SecretBox.Location) -> String { secrets.seal(key, for: location) }
 
     private func mint(_ minting: Minting) throws -> String? {
         guard let tailscale else { return nil }

@@ -58,7 +58,8 @@ struct PendingDeviceIssuer {
             preferred: requestedAuthKey, organization: { config },
             minting: authKeyRequired ? .required(tags: tags, expirySeconds: lifetime) : .bestEffort(tags: tags, expirySeconds: lifetime))
         if authKey == nil && authKeyRequired { throw EnrollmentError.noAuthKeyForOrganization }
-        try PendingDeviceStore.insert(device, sealedAuthKey: authKey.map(resolver.seal), metadata: device.metadata(tags: tags),
+        let sealedAuthKey = authKey.map { resolver.seal($0, for: .deviceAuthKey(deviceID: device.id)) }
+        try PendingDeviceStore.insert(device, sealedAuthKey: sealedAuthKey, metadata: device.metadata(tags: tags),
                                       history: history, into: call.database)
         return authKey != nil
     }

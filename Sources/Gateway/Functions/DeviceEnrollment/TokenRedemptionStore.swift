@@ -10,8 +10,8 @@ struct RedeemableDevice {
     let name: String
     let status: String
     let deviceType: String
-    /// As stored (`enc:v1:` or plain).
-    let storedAuthKey: String?
+    /// As stored (`enc:v2:`, `enc:v1:` or plain).
+    let storedAuthKey: StoredSecret?
     let tags: [String]
     let group: String
     let expiresAt: String?
@@ -55,7 +55,7 @@ enum TokenRedemptionStore {
         return RedeemableDevice(
             id: id, userID: userID, organizationID: row["organization_id"], organizationName: row["organization_name"],
             name: row["name"] ?? "", status: row["status"] ?? "", deviceType: row["device_type"] ?? DeviceType.laptop.rawValue,
-            storedAuthKey: row["tailscale_auth_key"],
+            storedAuthKey: row["tailscale_auth_key"].map { StoredSecret($0, at: .deviceAuthKey(deviceID: id)) },
             tags: TagList.parse(row["tags"]) ?? OrganizationTailscaleConfig.defaultTags,
             group: row["tailscale_group"] ?? PendingDevice.defaultGroup,
             expiresAt: row["expires_at"], isExpired: row.bool("expired") ?? false,

@@ -79,7 +79,7 @@ struct GenerateAuthKeyAction: TailscaleAction {
 
     private func store(_ key: String, expiresAt: String?, tags: [String], group: String, on device: AccessibleDevice) throws {
         let tagsJSON = JSONValue.array(tags.map(JSONValue.string))
-        let sealed = call.settings.secretsKey.seal(key)
+        let sealed = call.settings.secretsKey.seal(key, for: .deviceAuthKey(deviceID: device.id))
         let event = call.event("tailscale_auth_key_generated", deviceID: device.id,
                                ["tags": tagsJSON, "group": .string(group), "expiresAt": .optional(expiresAt)])
         try call.database.withConnection { connection in
