@@ -1,7 +1,8 @@
 /// A failure talking to PostgreSQL, classified by what the caller should do about it.
 ///
-/// `message` is the server's (or libpq's) text: it may quote SQL or values, so it belongs in
-/// logs only and never in a response body.
+/// `message` is the server's primary message (or libpq's own text), never its DETAIL: it may
+/// name tables, columns and constraints, so it belongs in logs only and never in a response
+/// body, but it holds no row values (see `loggableMessage`).
 public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         /// Cannot connect, or the connection was lost: the caller answers 503.
@@ -20,7 +21,7 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public let sqlState: String?
     /// PG_DIAG_CONSTRAINT_NAME, to tell which unique index fired.
     public let constraint: String?
-    /// Server message; for logs only, never sent to clients.
+    /// Server message without values; for logs only, never sent to clients.
     public let message: String
 
     public init(kind: Kind, sqlState: String? = nil, constraint: String? = nil, message: String) {
@@ -35,6 +36,19 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
         if let sqlState { text += ", sqlstate \(sqlState)" }
         if let constraint { text += ", constraint \(constraint)" }
         return text + "): \(message)"
+    }
+}
+
+extension PostgresError {
+    /// SQLSTATE classes whose primary message itself quotes what was sent: data exceptions
+    /// (22: `invalid input syntax for type uuid: "..."`, `value "..." is out of range`) and
+    /// PL/pgSQL's RAISE (P0: a trigger's own text, which may carry anything).
+    static let valueQuotingClasses: Set<Substring> = ["22", "P0"]
+
+    /// The primary message, or for the classes above a fixed text naming the SQLSTATE only.
+    static func loggableMessage(_ primary: String, sqlState: String?) -> String {
+        guard let sqlState, valueQuotingClasses.contains(sqlState.prefix(2)) else { return primary }
+        return "message withheld (SQLSTATE \(sqlState) can quote values)"
     }
 }
 
