@@ -54,10 +54,14 @@ extension PostgresError {
 
 extension PostgresError.Kind {
     /// Classifies a SQLSTATE. Lost-connection states (class 08, admin shutdown, crash shutdown,
-    /// cannot connect now) all mean the same to a caller: try again later.
+    /// cannot connect now) all mean the same to a caller: try again later. So does an error
+    /// without one: the server sends a SQLSTATE with every error, so a failure without it is
+    /// libpq's own, and on a query that means the connection broke ("server closed the
+    /// connection unexpectedly" after `pg_ctl stop -m immediate`, while libpq may still report
+    /// the connection as good).
     init(sqlState: String?) {
         guard let sqlState else {
-            self = .queryFailed
+            self = .unavailable
             return
         }
         switch sqlState {
