@@ -27,6 +27,7 @@ class SecondPool:
         settings = settings.replace(f"STATUS_FILE={self.stack.status_file}", f"STATUS_FILE={self.status_file}")
         self.env_file.write_text(settings, encoding="utf-8")
         os.chmod(self.env_file, 0o600)
+        self.socket.unlink(missing_ok=True)  # left behind when the pool was killed
         log = open(self.stack.run_dir / "nexus-vault-second.log", "ab")
         self.process = spawn([str(self.stack.config.binary), "serve", "--env-file", str(self.env_file)],
                              cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT)
