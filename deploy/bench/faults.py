@@ -1,11 +1,9 @@
-"""What the fault benchmarks share: a stack with the fixtures, wrk runs in a background thread,
-and counting what failed in a wrk report (non-2xx answers and socket errors, time-outs
-included)."""
+"""What the fault benchmarks share: the binary, a wrk run in a background thread (so that the
+caller can break things meanwhile), a pool's workers, and what counts as failed in a wrk
+report (non-2xx answers and socket errors, time-outs included)."""
 from __future__ import annotations
 
 import os
-import signal
-import sys
 import threading
 from pathlib import Path
 
@@ -50,17 +48,3 @@ class Background(threading.Thread):
             raise self.error
         assert self.result is not None
         return self.result
-
-
-def exit_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so that the finally blocks stop everything started."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
-def seconds_setting(name: str, default: int) -> int:
-    text = os.environ.get(name, "")
-    if not text:
-        return default
-    if not text.isdigit():
-        raise SystemExit(f"bench: {name} must be a whole number of seconds, not {text!r}")
-    return int(text)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from deploy.devstack.stack import Stack, StackConfig
 
-from . import wrk
-from .faults import BINARY, Background, exit_on_sigterm, failed, failed_percent, seconds_setting, workers_of
+from . import entry, wrk
+from .faults import BINARY, Background, failed, failed_percent, workers_of
 from .fixtures import Fixtures
 
 FAILED_GOAL_PERCENT = 0.1
@@ -61,9 +61,8 @@ def main() -> int:
     if not BINARY.exists():
         print(f"bench: {BINARY} is missing: run `make build` first", file=sys.stderr)
         return 1
-    duration = seconds_setting("KILL_BENCH_DURATION", 60)
-    rounds = max(1, seconds_setting("KILL_BENCH_ROUNDS", 1))
-    exit_on_sigterm()
+    duration = entry.seconds_setting("KILL_BENCH_DURATION", 60)
+    rounds = max(1, entry.seconds_setting("KILL_BENCH_ROUNDS", 1))
     with tempfile.TemporaryDirectory(prefix="nexus-kill-bench-") as state:
         stack = Stack(StackConfig(state_dir=Path(state), binary=BINARY, workers=os.cpu_count() or 2))
         try:
@@ -116,8 +115,4 @@ def report(normal_runs: list[wrk.WrkResult], killed_runs: list[wrk.WrkResult], k
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started is stopped", file=sys.stderr)
-        sys.exit(130)
+    entry.run(main)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from deploy.devstack.stack import Stack, StackConfig
 
-from . import wrk
-from .faults import BINARY, Background, exit_on_sigterm, failed, seconds_setting
+from . import entry, wrk
+from .faults import BINARY, Background, failed
 from .fixtures import Fixtures
 from .two_pools import SecondPool, kill_pool, route_to_both
 
@@ -33,10 +33,9 @@ def main() -> int:
     if not BINARY.exists():
         print(f"bench: {BINARY} is missing: run `make build` first", file=sys.stderr)
         return 1
-    duration = seconds_setting("SCALE_BENCH_DURATION", 20)
-    kill_at = seconds_setting("SCALE_BENCH_KILL_AT", 5)
-    rounds = max(1, seconds_setting("SCALE_BENCH_ROUNDS", 3))
-    exit_on_sigterm()
+    duration = entry.seconds_setting("SCALE_BENCH_DURATION", 20)
+    kill_at = entry.seconds_setting("SCALE_BENCH_KILL_AT", 5)
+    rounds = max(1, entry.seconds_setting("SCALE_BENCH_ROUNDS", 3))
     rows: list[tuple[wrk.WrkResult, wrk.WrkResult, int]] = []
     with tempfile.TemporaryDirectory(prefix="nexus-scale-bench-") as state:
         # One worker per pool: two pools of one on this 2-core machine are the two-host shape.
@@ -86,8 +85,4 @@ def report(rows: list[tuple[wrk.WrkResult, wrk.WrkResult, int]], duration: int) 
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started is stopped", file=sys.stderr)
-        sys.exit(130)
+    entry.run(main)
