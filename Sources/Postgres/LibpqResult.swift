@@ -18,13 +18,27 @@ enum LibpqResult {
 
     /// Classifies a failed result. When the connection itself went bad the SQLSTATE does not
     /// matter (often there is none): the caller can only try again on a new connection.
+    ///
+    /// Only the server's primary message is kept, never the whole error text: its DETAIL line
+    /// quotes row values ("Key (fingerprint)=(...) already exists", the failing row of a check
+    /// constraint), and errors end up in logs.
     static func error(from result: OpaquePointer?, connection: OpaquePointer) -> PostgresError {
         let sqlState = result.flatMap { field(DiagnosticField.sqlState, of: $0) }
         let constraint = result.flatMap { field(DiagnosticField.constraintName, of: $0) }
-        let rawMessage = result.map { String(cString: PQresultErrorMessage($0)) } ?? ""
-        let message = rawMessage.isEmpty ? String(cString: PQerrorMessage(connection)) : rawMessage
+        let primary = result.flatMap { field(DiagnosticField.primaryMessage, of: $0) }
+        let message = primary ?? clientMessage(connection)
         let kind: PostgresError.Kind = PQstatus(connection) == CONNECTION_OK ? .init(sqlState: sqlState) : .unavailable
-        return PostgresError(kind: kind, sqlState: sqlState, constraint: constraint, message: trimmed(message))
+        return PostgresError(kind: kind, sqlState: sqlState, constraint: constraint,
+                             message: PostgresError.loggableMessage(trimmed(message), sqlState: sqlState))
+    }
+
+    /// libpq's own text (a lost connection, a failed connect), without any server detail lines.
+    static func clientMessage(_ connection: OpaquePointer) -> String {
+        let text = String(cString: PQerrorMessage(connection))
+        let detailLabels = ["DETAIL:", "HINT:", "CONTEXT:", "QUERY:", "STATEMENT:", "WHERE:"]
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !detailLabels.contains { line.hasPrefix($0) } }
+            .joined(separator: "\n")
     }
 
     static func trimmed(_ message: String) -> String {
@@ -60,4 +74,5 @@ enum LibpqResult {
 private enum DiagnosticField {
     static let sqlState = Int32(UInt8(ascii: "C"))
     static let constraintName = Int32(UInt8(ascii: "n"))
+    static let primaryMessage = Int32(UInt8(ascii: "M"))
 }

@@ -45,7 +45,7 @@ public final class PostgresConnection {
             throw PostgresError(kind: .unavailable, message: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = LibpqResult.trimmed(String(cString: PQerrorMessage(connection)))
+            let message = LibpqResult.trimmed(LibpqResult.clientMessage(connection))
             PQfinish(connection)
             throw PostgresError(kind: .unavailable, message: message)
         }

@@ -1,7 +1,8 @@
 /// A failure talking to PostgreSQL, classified by what the caller should do about it.
 ///
-/// `message` is the server's (or libpq's) text: it may quote SQL or values, so it belongs in
-/// logs only and never in a response body.
+/// `message` is the server's primary message (or libpq's own text), never its DETAIL: it may
+/// name tables, columns and constraints, so it belongs in logs only and never in a response
+/// body, but it holds no row values (see `loggableMessage`).
 public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         /// Cannot connect, or the connection was lost: the caller answers 503.
@@ -20,7 +21,7 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public let sqlState: String?
     /// PG_DIAG_CONSTRAINT_NAME, to tell which unique index fired.
     public let constraint: String?
-    /// Server message; for logs only, never sent to clients.
+    /// Server message without values; for logs only, never sent to clients.
     public let message: String
 
     public init(kind: Kind, sqlState: String? = nil, constraint: String? = nil, message: String) {
@@ -38,12 +39,29 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension PostgresError {
+    /// SQLSTATE classes whose primary message itself quotes what was sent: data exceptions
+    /// (22: `invalid input syntax for type uuid: "..."`, `value "..." is out of range`) and
+    /// PL/pgSQL's RAISE (P0: a trigger's own text, which may carry anything).
+    static let valueQuotingClasses: Set<Substring> = ["22", "P0"]
+
+    /// The primary message, or for the classes above a fixed text naming the SQLSTATE only.
+    static func loggableMessage(_ primary: String, sqlState: String?) -> String {
+        guard let sqlState, valueQuotingClasses.contains(sqlState.prefix(2)) else { return primary }
+        return "message withheld (SQLSTATE \(sqlState) can quote values)"
+    }
+}
+
 extension PostgresError.Kind {
     /// Classifies a SQLSTATE. Lost-connection states (class 08, admin shutdown, crash shutdown,
-    /// cannot connect now) all mean the same to a caller: try again later.
+    /// cannot connect now) all mean the same to a caller: try again later. So does an error
+    /// without one: the server sends a SQLSTATE with every error, so a failure without it is
+    /// libpq's own, and on a query that means the connection broke ("server closed the
+    /// connection unexpectedly" after `pg_ctl stop -m immediate`, while libpq may still report
+    /// the connection as good).
     init(sqlState: String?) {
         guard let sqlState else {
-            self = .queryFailed
+            self = .unavailable
             return
         }
         switch sqlState {

@@ -77,6 +77,19 @@ struct ChildExit {
     var signal: Int32? { exitedNormally ? nil : status & 0x7f }
     var crashed: Bool { !(exitedNormally && exitCode == 0) }
 
+    /// What the respawn decision needs to know about an exit.
+    enum Cause { case finished, killedFromOutside, diedOnItsOwn }
+
+    /// Signals a process raises against itself when it fails (a fault, an abort, a trap); any
+    /// other signal was sent from outside.
+    static let selfInflictedSignals: Set<Int32> = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS]
+
+    var cause: Cause {
+        if !crashed { return .finished }
+        if let signal, !Self.selfInflictedSignals.contains(signal) { return .killedFromOutside }
+        return .diedOnItsOwn
+    }
+
     var description: String {
         if let signal { return "killed by signal \(signal)" }
         return "exited with code \(exitCode)"

@@ -8,12 +8,15 @@ import OperatingSystem
 /// master do. Single-threaded; everything happens in one loop that waits on a signal
 /// self-pipe and, a few times a second, reads the children's scoreboard slots.
 ///
-/// - a child that dies is respawned, with backoff when it keeps dying young;
+/// - a child that dies is respawned: at once when it was healthy and killed from outside,
+///   with backoff when it keeps dying young on its own (a crash loop);
 /// - a worker busy with one request past the time limit is killed (and respawned);
 /// - SIGTERM/SIGINT: graceful stop (children finish in-flight requests; a second signal kills);
 /// - SIGHUP: graceful reload (a new generation starts with fresh settings and binary, the old
 ///   one is asked to leave once the new workers are ready, so no request is refused);
-/// - SIGUSR1: the pool's state to the log.
+/// - SIGUSR1: the pool's state to the log;
+/// - under systemd (`NOTIFY_SOCKET`): READY=1 once the workers answer, RELOADING=1 and READY=1
+///   around a reload, STOPPING=1, and a STATUS= line whenever the pool's counts change.
 public final class Supervisor {
     public typealias Reloader = () throws -> SupervisorConfiguration
 
@@ -31,6 +34,9 @@ public final class Supervisor {
     private var retirement: (generation: Int, deadline: Double)?
     private var statistics = PoolStatistics()
     private var lastStatusWrite = 0.0
+    private var notifier = SystemdNotifier(socketPath: getenv(SystemdNotifier.socketVariable).map { String(cString: $0) })
+    /// Set until the current generation's workers all answer (at start and after each reload).
+    private var awaitingReady = true
 
     public init(configuration: SupervisorConfiguration, listenDescriptor: Int32,
                 reloader: @escaping Reloader, log: @escaping (String) -> Void) {
@@ -38,7 +44,13 @@ public final class Supervisor {
         self.listenDescriptor = listenDescriptor
         self.reloader = reloader
         self.log = log
-        self.spawner = ProcessSpawner(executablePath: configuration.executablePath, environment: configuration.environment)
+        self.spawner = Self.spawner(for: configuration)
+    }
+
+    /// Children never see NOTIFY_SOCKET: only the supervisor speaks for the service.
+    private static func spawner(for configuration: SupervisorConfiguration) -> ProcessSpawner {
+        ProcessSpawner(executablePath: configuration.executablePath,
+                       environment: configuration.environment.filter { !$0.hasPrefix(SystemdNotifier.socketVariable + "=") })
     }
 
     /// Runs until stopped; returns the process exit code.
@@ -60,6 +72,7 @@ public final class Supervisor {
             enforceRequestTimeouts(now: now)
             respawnDueSlots(now: now)
             finishRetirement(now: now)
+            notifySystemd()
             if let stopDeadline, now >= stopDeadline { killAll(signal: SIGKILL) }
             writeStatusIfDue(now: now)
         }
@@ -123,7 +136,7 @@ public final class Supervisor {
         } catch {
             scoreboard.release()
             log("supervisor: \(error)")
-            scheduleRespawn(slot, crashed: true, lifetime: 0)
+            scheduleRespawn(slot, cause: .diedOnItsOwn, lifetime: 0, servedRequests: false)
         }
     }
 
@@ -137,20 +150,26 @@ public final class Supervisor {
             child.scoreboard.release()
             let exit = ChildExit(status: status)
             let lifetime = MonotonicClock.seconds() - child.startedAt
+            var delay: Double?
+            if stopDeadline == nil, slots[child.slot] != nil {
+                // A worker killed for a stuck request is replaced at once, like one killed from outside.
+                delay = scheduleRespawn(child.slot, cause: child.killedForTimeout ? .finished : exit.cause,
+                                        lifetime: lifetime, servedRequests: child.requests > 0)
+            }
             if exit.crashed, !child.retiring, stopDeadline == nil {
                 statistics.crashes += 1
                 let reason = child.killedForTimeout ? "stuck in a request, killed" : exit.description
-                log("supervisor: \(child.slot.spec) \(pid) \(reason) after \(Int(lifetime)) s; respawning")
-            }
-            if stopDeadline == nil, slots[child.slot] != nil {
-                scheduleRespawn(child.slot, crashed: exit.crashed && !child.killedForTimeout, lifetime: lifetime)
+                let respawn = delay.map { $0 == 0 ? "; respawning at once" : "; respawning in \($0) s (backoff)" } ?? ""
+                log("supervisor: \(child.slot.spec) \(pid) \(reason) after \(Int(lifetime)) s, \(child.requests) requests\(respawn)")
             }
         }
     }
 
-    private func scheduleRespawn(_ slot: Slot, crashed: Bool, lifetime: Double) {
-        let delay = slots[slot]?.recordExit(crashed: crashed, lifetimeSeconds: lifetime) ?? 0
+    @discardableResult
+    private func scheduleRespawn(_ slot: Slot, cause: ChildExit.Cause, lifetime: Double, servedRequests: Bool) -> Double {
+        let delay = slots[slot]?.recordExit(cause, lifetimeSeconds: lifetime, servedRequests: servedRequests) ?? 0
         respawnAt[slot] = MonotonicClock.seconds() + delay
+        return delay
     }
 
     private func respawnDueSlots(now: Double) {
@@ -181,6 +200,7 @@ public final class Supervisor {
             return
         }
         log("supervisor: stopping gracefully (in-flight requests finish)")
+        notifier.stopping()
         stopDeadline = MonotonicClock.seconds() + configuration.gracefulStopSeconds
         slots.removeAll()
         respawnAt.removeAll()
@@ -189,16 +209,19 @@ public final class Supervisor {
 
     private func beginReload() {
         guard stopDeadline == nil else { return }
+        notifier.reloading()
         let fresh: SupervisorConfiguration
         do {
             fresh = try reloader()
         } catch {
             log("supervisor: reload refused, keeping the running configuration: \(error)")
+            notifier.ready()  // the reload is over: the running pool carries on
             return
         }
         log("supervisor: reloading: starting generation \(generation + 1)")
         configuration = fresh
-        spawner = ProcessSpawner(executablePath: fresh.executablePath, environment: fresh.environment)
+        spawner = Self.spawner(for: fresh)
+        awaitingReady = true
         let previous = generation
         generation += 1
         slots = slots.filter { $0.key.generation == generation }
@@ -212,15 +235,41 @@ public final class Supervisor {
     /// until then both generations accept connections, so the switch refuses nothing.
     private func finishRetirement(now: Double) {
         guard let pending = retirement else { return }
-        let fresh = children.values.filter { $0.slot.generation == generation && $0.receivesRequests }
-        let expected = configuration.children.filter(\.receivesListenSocket).reduce(0) { $0 + $1.count }
-        guard (fresh.count >= expected && fresh.allSatisfy(\.ready)) || now >= pending.deadline else { return }
+        guard currentWorkersReady || now >= pending.deadline else { return }
         retirement = nil
         for (pid, child) in children where child.slot.generation <= pending.generation && !child.retiring {
             children[pid]?.retiring = true
             kill(pid, SIGTERM)
         }
         log("supervisor: generation \(generation) serving; previous generation leaving")
+    }
+
+    private var currentWorkers: [Child] {
+        children.values.filter { $0.slot.generation == generation && $0.receivesRequests && !$0.retiring }
+    }
+
+    private var expectedWorkers: Int {
+        configuration.children.filter(\.receivesListenSocket).reduce(0) { $0 + $1.count }
+    }
+
+    /// Every worker of the current generation is running and said it is ready.
+    private var currentWorkersReady: Bool {
+        let fresh = currentWorkers
+        return fresh.count >= expectedWorkers && fresh.allSatisfy(\.ready)
+    }
+
+    /// READY=1 once the current generation answers and the previous one was asked to leave;
+    /// STATUS= with the pool's counts, sent only when they change (never per request).
+    private func notifySystemd() {
+        guard notifier.isEnabled, stopDeadline == nil else { return }
+        if awaitingReady, retirement == nil, currentWorkersReady {
+            awaitingReady = false
+            notifier.ready()
+        }
+        let leaving = children.values.filter(\.retiring).count
+        notifier.status("generation \(generation): \(currentWorkers.filter(\.ready).count) of \(expectedWorkers) workers ready, "
+                        + "\(leaving) leaving; \(statistics.crashes) crashes, \(statistics.killedForTimeout) killed for timeout, "
+                        + "\(statistics.reloads) reloads")
     }
 
     private func killAll(signal: Int32) {

@@ -86,7 +86,7 @@ def test_org_tailscale_key_is_stored_encrypted(stack, db):
     assert result.returncode == 0, result.stderr
     stored, tags = db.execute("SELECT tailscale_auth_key, tags FROM organization_tailscale_config WHERE organization_id = %s",
                               (org,)).fetchone()
-    assert stored.startswith("enc:v1:") and key not in stored
+    assert stored.startswith("enc:v2:") and key not in stored
     assert tags == ["tag:prod", "tag:sap"]
     bad = run("org", "tailscale-key", "--org", org, "--key", key, "--tags", "prod", env_file=stack.env_file)
     assert bad.returncode != 0 and "invalid tag" in bad.stderr

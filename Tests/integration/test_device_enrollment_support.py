@@ -9,7 +9,8 @@ import uuid
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-SEALED_PREFIX = "enc:v1:"
+SEALED_PREFIX = "enc:v2:"
+LEGACY_SEALED_PREFIX = "enc:v1:"
 INVALID_TOKEN = "Token inválido o expirado. Contacta a tu administrador."
 EXPIRED_TOKEN = "Token de enrolamiento expirado. Solicita uno nuevo a tu administrador."
 NO_DEVICE_KEY = "No hay clave de Tailscale configurada. Contacta a tu administrador."
@@ -36,16 +37,21 @@ def _box(stack) -> AESGCM:
 
 
 def seal(stack, plaintext: str) -> str:
-    """What the service stores for a secret: enc:v1: + base64(nonce || ciphertext || tag)."""
+    """A secret as the service stored it before values were bound to their row (enc:v1:, the
+    prefix as associated data): still readable wherever it is."""
     nonce = os.urandom(12)
-    sealed = _box(stack).encrypt(nonce, plaintext.encode(), SEALED_PREFIX.encode())
-    return SEALED_PREFIX + base64.b64encode(nonce + sealed).decode()
+    sealed = _box(stack).encrypt(nonce, plaintext.encode(), LEGACY_SEALED_PREFIX.encode())
+    return LEGACY_SEALED_PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
-def unseal(stack, stored: str) -> str:
+def unseal(stack, row: dict) -> str:
+    """A device's stored key: enc:v2: + base64(nonce || ciphertext || tag), the associated data
+    binding it to devices.tailscale_auth_key of this row."""
+    stored = row["tailscale_auth_key"]
     assert stored.startswith(SEALED_PREFIX), "stored secret is not encrypted"
     payload = base64.b64decode(stored[len(SEALED_PREFIX):])
-    return _box(stack).decrypt(payload[:12], payload[12:], SEALED_PREFIX.encode()).decode()
+    location = f"{SEALED_PREFIX}devices\0tailscale_auth_key\0{str(row['id']).lower()}"
+    return _box(stack).decrypt(payload[:12], payload[12:], location.encode()).decode()
 
 
 def org_key(db, organization_id: str, key: str, tags=("tag:prod",), **columns) -> None:

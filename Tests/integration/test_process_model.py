@@ -65,6 +65,30 @@ def test_worker_killed_with_sigkill_under_load_is_replaced(private_stack):
     assert pool_status(stack)["crashes"] >= 1
 
 
+def test_healthy_workers_killed_again_and_again_are_replaced_at_once(private_stack):
+    """Kills from outside are not a crash loop: each replacement starts at once, however many
+    there were, and the pool keeps answering (a crash loop's backoff would leave a slot empty
+    for ever longer: 0.1, 0.2, 0.4 ... s)."""
+    stack = private_stack
+    killed = []
+    with Load(health(stack), threads=4) as load:
+        for _ in range(8):
+            wait_until(lambda: len(workers_of(stack)) == 2, 10, "a full pool")
+            served = lambda: [child for child in pool_status(stack)["children"]
+                              if child["role"] == "worker" and child["requests"] > 0 and child["pid"] not in killed]
+            wait_until(lambda: served(), 10, "a worker that served requests")
+            victim = served()[0]["pid"]
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+        wait_until(lambda: len(workers_of(stack)) == 2, 10, "a full pool")
+    log = stack.read_log()
+    lines = [line for line in log.splitlines() if "killed by signal 9" in line]
+    assert len(lines) == len(killed), lines
+    assert all("respawning at once" in line for line in lines), lines
+    outcomes = load.outcomes()
+    assert outcomes[200] > 100 and sum(outcomes.values()) - outcomes[200] <= 2 * len(killed), outcomes
+
+
 @pytest.mark.parametrize("private_stack", [{"DB_STATEMENT_TIMEOUT_MS": "30000"}], indirect=True)
 def test_sigterm_lets_an_in_flight_request_finish(private_stack):
     stack = private_stack
@@ -193,3 +217,5 @@ def test_a_crash_loop_backs_off():
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=10) == 0
     assert not socket_path.exists(), "the socket file was not removed on stop"
+    log = serve.stderr.read().decode()
+    assert "(backoff)" in log and "respawning at once" not in log, log[-2000:]

@@ -213,7 +213,7 @@ def test_generate_auth_key_for_device_stores_it_encrypted_and_merges_metadata(ap
     assert response.status_code == 200, response.text
     key = response.json()["authKey"]
     stored, metadata = db.execute("SELECT tailscale_auth_key, metadata FROM devices WHERE id = %s", (device_id,)).fetchone()
-    assert stored.startswith("enc:v1:") and key not in stored
+    assert stored.startswith("enc:v2:") and key not in stored
     assert metadata["keep"] == 1 and metadata["created_by"] == "someone"
     assert metadata["tailscale_tags"] == ["tag:sap"] and metadata["tailscale_group"] == "finance"
     assert metadata["tailscale_key_expires"] == response.json()["expiresAt"]

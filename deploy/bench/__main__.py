@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
 import sys
 import tempfile
 from pathlib import Path
 
 from deploy.devstack.stack import REPO, Stack, StackConfig
 
-from . import memory, wrk
+from . import entry, memory, wrk
 from .ceiling import Ceiling
 from .fixtures import Fixtures
 from .report import format_run, write_json
@@ -34,12 +33,10 @@ def main() -> int:
         print(f"bench: {binary} is missing: run `make build` first", file=sys.stderr)
         return 1
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 2)
-    parameters = RunParameters(duration_seconds=_seconds("BENCH_DURATION", 5), warmup_seconds=_seconds("BENCH_WARMUP", 2),
-                               rounds=max(1, _seconds("BENCH_ROUNDS", 3)),
+    parameters = RunParameters(duration_seconds=entry.seconds_setting("BENCH_DURATION", 5), warmup_seconds=entry.seconds_setting("BENCH_WARMUP", 2),
+                               rounds=max(1, entry.seconds_setting("BENCH_ROUNDS", 3)),
                                threads=wrk.THREADS, connections=wrk.CONNECTIONS, workers=workers,
                                sync_interval_seconds=SYNC_INTERVAL_SECONDS, inventory_max_age_seconds=INVENTORY_MAX_AGE_SECONDS)
-    # SIGTERM unwinds like Ctrl-C, so that the finally blocks stop everything we started.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     with tempfile.TemporaryDirectory(prefix="nexus-bench-") as state:
         state_dir = Path(state)
@@ -110,15 +107,6 @@ def _median(results: list[ScenarioResult], ceilings: list[ScenarioResult] | None
     return chosen
 
 
-def _seconds(name: str, default: int) -> int:
-    text = os.environ.get(name, "")
-    if not text:
-        return default
-    if not text.isdigit():
-        raise SystemExit(f"bench: {name} must be a whole number of seconds, not {text!r}")
-    return int(text)
-
-
 def _print_log_tail(stack: Stack, lines: int = 20) -> None:
     for log in sorted(stack.run_dir.glob("*.log")):
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
@@ -127,8 +115,4 @@ def _print_log_tail(stack: Stack, lines: int = 20) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started is stopped", file=sys.stderr)
-        sys.exit(130)
+    entry.run(main)

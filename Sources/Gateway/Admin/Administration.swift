@@ -46,10 +46,12 @@ public struct Administration {
         for tag in tags where !TailscaleTag.isValid(tag) {
             throw Failure(description: "invalid tag \(tag): tags look like tag:name (letters, digits, dashes)")
         }
+        // The row's id is chosen here: the sealed key is bound to it.
+        let id = SecureRandom.uuidV4()
         return try single("""
-            INSERT INTO organization_tailscale_config (organization_id, tailscale_auth_key, tags, description)
-            VALUES ($1::uuid, $2, $3::text[], 'stored with nexus-vault org tailscale-key') RETURNING id::text AS id
-            """, [organizationID, settings.secretsKey.seal(key), tags])
+            INSERT INTO organization_tailscale_config (id, organization_id, tailscale_auth_key, tags, description)
+            VALUES ($1::uuid, $2::uuid, $3, $4::text[], 'stored with nexus-vault org tailscale-key') RETURNING id::text AS id
+            """, [id, organizationID, settings.secretsKey.seal(key, for: .organizationAuthKey(configID: id)), tags])
     }
 
     /// An HS256 token shaped like Supabase's: user tokens carry `aud`, `sub`, `role` and a

@@ -34,6 +34,7 @@ public final class DeviceMonitor {
             wasLeader = leading
         }
         guard leading else { return .following }
+        purgeExpiredRateLimits()
         guard let client = services.tailscale else { return .notConfigured }
         do {
             let devices = try InventoryFetch(client: client, services: services).devices()
@@ -49,6 +50,30 @@ public final class DeviceMonitor {
             return .failed
         }
     }
+
+    /// Expired `rate_limits` counters, a few bounded batches per round (each its own short
+    /// statement), so the table holds about one window's worth of client addresses. A failure
+    /// here is logged and leaves the sync to run.
+    private func purgeExpiredRateLimits() {
+        let settings = services.settings
+        let longestWindow = max(settings.verifyFailureWindowSeconds, RateLimiter.anonymousCheckWindowSeconds)
+        do {
+            var purged = 0
+            for _ in 0..<Self.purgeBatchesPerRound {
+                let batch = try services.database.withConnection { connection in
+                    try RateLimiter.purgeExpired(olderThanSeconds: longestWindow, batchSize: Self.purgeBatchSize, on: connection)
+                }
+                purged += batch
+                if batch < Self.purgeBatchSize { break }
+            }
+            if purged > 0 { services.logger.info("expired rate-limit counters purged", [("rows", .int(purged))]) }
+        } catch {
+            services.logger.warning("rate-limit purge failed", [("error", .string(String(describing: error)))])
+        }
+    }
+
+    static let purgeBatchSize = 1000
+    static let purgeBatchesPerRound = 10
 
     public func stop() {
         leadership.resign()

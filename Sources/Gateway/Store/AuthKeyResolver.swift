@@ -104,13 +104,14 @@ public struct AuthKeyResolver {
                                                                  tags: request.tags))
     }
 
-    /// A stored secret in clear text: `enc:v1:` values opened, plain values (written by the
-    /// portal before encryption existed) returned as they are. A value that cannot be opened
-    /// (another key, corrupted) is logged without its content and counts as absent.
-    public func reveal(_ stored: String?) -> String? {
-        guard let stored, !stored.isEmpty else { return nil }
+    /// A stored secret in clear text: `enc:v2:` and `enc:v1:` values opened, plain values
+    /// (written by the portal before encryption existed) returned as they are. A value that
+    /// cannot be opened (another key, corrupted, or moved from another row) is logged without
+    /// its content and counts as absent.
+    public func reveal(_ stored: StoredSecret?) -> String? {
+        guard let stored, !stored.text.isEmpty else { return nil }
         do {
-            return try services.settings.secretsKey.open(stored)
+            return try services.settings.secretsKey.open(stored.text, at: stored.location)
         } catch {
             services.logger.error("stored Tailscale auth key cannot be decrypted; check SECRETS_ENCRYPTION_KEY",
                                   [("reason", .string(String(describing: error)))])
@@ -118,6 +119,8 @@ public struct AuthKeyResolver {
         }
     }
 
-    /// Seals a key for storing it (`devices.tailscale_auth_key`).
-    public func seal(_ key: String) -> String { services.settings.secretsKey.seal(key) }
+    /// Seals a key for storing it at `location` (e.g. `devices.tailscale_auth_key` of one device).
+    public func seal(_ key: String, for location: SecretBox.Location) -> String {
+        services.settings.secretsKey.seal(key, for: location)
+    }
 }

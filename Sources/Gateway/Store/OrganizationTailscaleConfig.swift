@@ -4,9 +4,9 @@ import Postgres
 /// An organization's Tailscale settings: its newest active, unexpired row of
 /// `organization_tailscale_config`.
 public struct OrganizationTailscaleConfig: Sendable {
-    /// As stored: `enc:v1:...` when the service or its admin command wrote it, plain when the
-    /// portal did. Open it with `AuthKeyResolver.reveal`.
-    public let storedAuthKey: String
+    /// As stored: `enc:v2:...` (or `enc:v1:...`) when the service or its admin command wrote
+    /// it, plain when the portal did. Open it with `AuthKeyResolver.reveal`.
+    public let storedAuthKey: StoredSecret
     public let tags: [String]
 
     public static let defaultTags = ["tag:prod"]
@@ -22,7 +22,7 @@ public struct OrganizationTailscaleConfig: Sendable {
     }
 
     static let newestActiveSQL = """
-        SELECT tailscale_auth_key, to_json(tags)::text AS tags
+        SELECT id::text AS id, tailscale_auth_key, to_json(tags)::text AS tags
         FROM organization_tailscale_config
         WHERE organization_id = $1::uuid AND is_active = true AND (expires_at IS NULL OR expires_at > now())
         ORDER BY created_at DESC
@@ -33,8 +33,9 @@ public struct OrganizationTailscaleConfig: Sendable {
     public static func newestActive(organizationID: String?, on connection: PostgresConnection) throws -> OrganizationTailscaleConfig? {
         guard let organizationID else { return nil }
         guard let row = try connection.query(newestActiveSQL, [organizationID]).first else { return nil }
-        return OrganizationTailscaleConfig(storedAuthKey: try row.required("tailscale_auth_key"),
-                                           tags: TagList.parse(try row.value("tags")) ?? defaultTags)
+        return OrganizationTailscaleConfig(
+            storedAuthKey: StoredSecret(try row.required("tailscale_auth_key"), at: .organizationAuthKey(configID: try row.required("id"))),
+            tags: TagList.parse(try row.value("tags")) ?? defaultTags)
     }
 }
 

@@ -1,10 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Postgres
 
 /// Fixed-window attempt counters in PostgreSQL (`rate_limits`), so that every worker on every
 /// host behind the load balancer counts against the same limit.
 ///
-/// A bucket names what is limited, e.g. `verify-failure:user:<id>` or `verify-failure:ip:<address>`.
+/// A bucket names what is limited, e.g. `verify-failure:user:<id>` or
+/// `verify-failure:ip:<address key>` (see `addressKey`).
 public struct RateLimiter: Sendable {
+    /// The window of the anonymous `check-device` limit (ANONYMOUS_CHECKS_PER_MINUTE).
+    public static let anonymousCheckWindowSeconds = 60
     /// Attempts allowed per bucket in one window.
     public let limit: Int
     public let windowSeconds: Int
@@ -53,6 +59,37 @@ public struct RateLimiter: Sendable {
 
     private func retryAfter(from result: PostgresResult) -> Int? {
         result.first?.int("retry_after").map { max(1, $0) }
+    }
+
+    /// What a client address counts as: an IPv4 address as it is; an IPv6 address by its /64,
+    /// the smallest block one subscriber is usually given, so that rotating through the
+    /// addresses of one's own /64 gains nothing (an IPv4-mapped IPv6 address counts as its IPv4
+    /// address). Anything else (no address from nginx) is used as it is.
+    public static func addressKey(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        for index in 8..<16 { bytes[index] = 0 }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, bytes, &text, socklen_t(text.count)) != nil else { return address }
+        return String(cString: text) + "/64"
+    }
+
+    // Bounded: a backlog of expired rows is worked off over several calls, each one short, in
+    // window order (the window_start index), skipping rows a request holds right now.
+    static let purgeSQL = """
+        DELETE FROM rate_limits WHERE bucket IN (
+            SELECT bucket FROM rate_limits WHERE window_start < now() - make_interval(secs => $1)
+            ORDER BY window_start LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """
+
+    /// Deletes up to `batchSize` counters whose window started more than `olderThanSeconds`
+    /// ago (the longest window in use: such a counter no longer limits anything, and the next
+    /// hit would restart it anyway). Returns how many were deleted.
+    public static func purgeExpired(olderThanSeconds: Int, batchSize: Int, on connection: PostgresConnection) throws -> Int {
+        try connection.query(purgeSQL, [olderThanSeconds, batchSize]).affectedRows
     }
 
     /// One upsert may not touch a row twice, and a fixed order avoids lock-order deadlocks.

@@ -59,7 +59,8 @@ struct PendingDeviceIssuer {
         let authKey = try resolver.resolve(preferred: requestedAuthKey, organization: { config },
                                            minting: authKeyRequired ? .required(mint) : .bestEffort(mint))
         if authKey == nil && authKeyRequired { throw EnrollmentError.noAuthKeyForOrganization }
-        try PendingDeviceStore.insert(device, sealedAuthKey: authKey.map { resolver.seal($0.key) }, mintedKey: authKey?.minted,
+        let sealedAuthKey = authKey.map { resolver.seal($0.key, for: .deviceAuthKey(deviceID: device.id)) }
+        try PendingDeviceStore.insert(device, sealedAuthKey: sealedAuthKey, mintedKey: authKey?.minted,
                                       metadata: device.metadata(tags: tags), history: history, into: call.database)
         return authKey != nil
     }

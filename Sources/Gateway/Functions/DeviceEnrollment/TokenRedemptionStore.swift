@@ -10,8 +10,8 @@ struct RedeemableDevice {
     let name: String
     let status: DeviceStatus
     let deviceType: String
-    /// As stored (`enc:v1:` or plain).
-    let storedAuthKey: String?
+    /// As stored (`enc:v2:`, `enc:v1:` or plain).
+    let storedAuthKey: StoredSecret?
     let tags: [String]
     let group: String
     let expiresAt: String?
@@ -53,11 +53,12 @@ enum TokenRedemptionStore {
     static func find(_ token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
         let row = try database.withConnection { connection in try connection.query(findSQL, [token.hash, token.raw]).first }
         guard let row else { return nil }
+        let id = try row.required("id")
         return RedeemableDevice(
-            id: try row.required("id"), userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
+            id: id, userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
             organizationName: try row.value("organization_name"), name: try row.required("name"),
             status: try DeviceStatus.parse(row.value("status")), deviceType: try row.required("device_type"),
-            storedAuthKey: try row.value("tailscale_auth_key"),
+            storedAuthKey: try row.value("tailscale_auth_key").map { StoredSecret($0, at: .deviceAuthKey(deviceID: id)) },
             tags: TagList.parse(try row.value("tags")) ?? OrganizationTailscaleConfig.defaultTags,
             group: try row.value("tailscale_group") ?? PendingDevice.defaultGroup,
             expiresAt: try row.value("expires_at"), isExpired: try row.requiredBool("expired"),

@@ -8,7 +8,7 @@ struct VerifyFailureLimit {
 
     init(_ call: ActionCall) {
         limiter = RateLimiter(limit: call.settings.verifyFailureLimit, windowSeconds: call.settings.verifyFailureWindowSeconds)
-        buckets = ["verify-failure:ip:" + call.request.clientAddress]
+        buckets = ["verify-failure:ip:" + RateLimiter.addressKey(call.request.clientAddress)]
             + (call.caller.userID.map { ["verify-failure:user:" + $0] } ?? [])
     }
 

@@ -25,8 +25,8 @@ enum CheckDeviceAction: TailscaleAction {
     /// Anonymous checks per client address and minute (ANONYMOUS_CHECKS_PER_MINUTE), shared by
     /// all workers and hosts through PostgreSQL.
     private static func limitAnonymousCaller(_ call: ActionCall) throws {
-        let bucket = "check-device:ip:" + call.request.clientAddress
-        let limiter = RateLimiter(limit: call.services.settings.anonymousChecksPerMinute, windowSeconds: 60)
+        let bucket = "check-device:ip:" + RateLimiter.addressKey(call.request.clientAddress)
+        let limiter = RateLimiter(limit: call.services.settings.anonymousChecksPerMinute, windowSeconds: RateLimiter.anonymousCheckWindowSeconds)
         let retryAfter = try call.database.withConnection { connection in try limiter.hit(bucket: bucket, on: connection) }
         if let retryAfter { throw APIError.tooManyRequests(retryAfterSeconds: retryAfter) }
     }

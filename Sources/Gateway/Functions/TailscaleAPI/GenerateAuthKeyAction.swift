@@ -77,7 +77,7 @@ enum GenerateAuthKeyAction: TailscaleAction {
 
     private static func store(_ call: ActionCall, _ key: DeviceAuthKey, tags: [String], group: String, on device: AccessibleDevice) throws {
         let tagsJSON = JSONValue.array(tags.map(JSONValue.string))
-        let sealed = call.settings.secretsKey.seal(key.key)
+        let sealed = call.settings.secretsKey.seal(key.key, for: .deviceAuthKey(deviceID: device.id))
         let expiresAt = key.minted?.expires
         let event = call.event("tailscale_auth_key_generated", deviceID: device.id,
                                ["tags": tagsJSON, "group": .string(group), "expiresAt": .optional(expiresAt)])

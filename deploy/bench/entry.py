@@ -1,0 +1,27 @@
+"""What every benchmark entry point shares: whole-second settings from the environment, and
+running `main` so that Ctrl-C and SIGTERM unwind through the finally blocks that stop
+everything it started."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+
+def seconds_setting(name: str, default: int) -> int:
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit():
+        raise SystemExit(f"bench: {name} must be a whole number of seconds, not {text!r}")
+    return int(text)
+
+
+def run(main: Callable[[], int]) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; everything it started is stopped", file=sys.stderr)
+        sys.exit(130)
