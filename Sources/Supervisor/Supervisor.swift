@@ -262,14 +262,16 @@ public final class Supervisor {
     /// STATUS= with the pool's counts, sent only when they change (never per request).
     private func notifySystemd() {
         guard notifier.isEnabled, stopDeadline == nil else { return }
+        let leaving = children.values.filter(\.retiring).count
+        let status = "generation \(generation): \(currentWorkers.filter(\.ready).count) of \(expectedWorkers) workers ready, "
+            + "\(leaving) leaving; \(statistics.crashes) crashes, \(statistics.killedForTimeout) killed for timeout, "
+            + "\(statistics.reloads) reloads"
         if awaitingReady, retirement == nil, currentWorkersReady {
             awaitingReady = false
-            notifier.ready()
+            notifier.ready(status: status)
+        } else {
+            notifier.status(status)
         }
-        let leaving = children.values.filter(\.retiring).count
-        notifier.status("generation \(generation): \(currentWorkers.filter(\.ready).count) of \(expectedWorkers) workers ready, "
-                        + "\(leaving) leaving; \(statistics.crashes) crashes, \(statistics.killedForTimeout) killed for timeout, "
-                        + "\(statistics.reloads) reloads")
     }
 
     private func killAll(signal: Int32) {

@@ -25,6 +25,13 @@ struct SystemdNotifier {
 
     func ready() { send("READY=1") }
 
+    /// READY=1 and the status that goes with it in one datagram, so that whoever sees the pool
+    /// ready also sees its counts.
+    mutating func ready(status text: String) {
+        lastStatus = text
+        send("READY=1\nSTATUS=\(text)")
+    }
+
     /// `MONOTONIC_USEC` lets systemd tell this reload from a later one.
     func reloading() {
         var now = timespec()

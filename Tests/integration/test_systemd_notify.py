@@ -49,6 +49,10 @@ class NotifyListener:
         """Every message but STATUS=, with RELOADING's timestamp left out."""
         return [message.split("\n")[0] for message in self.received() if not message.startswith("STATUS=")]
 
+    def statuses(self) -> list[str]:
+        """Every STATUS= line, alone or sent with READY=1."""
+        return [line for message in self.received() for line in message.split("\n") if line.startswith("STATUS=")]
+
     def wait_for_state(self, count: int, timeout: float = 20) -> None:
         wait_until(lambda: len(self.states()) >= count, timeout, f"{count} notifications, got {self.states()}")
 
@@ -82,7 +86,7 @@ def test_start_reload_and_stop_are_notified_in_order(kind):
         listener.wait_for_state(1)
         assert listener.states() == ["READY=1"]
         assert health_ok(stack), "READY=1 came before the workers answered"
-        statuses = [message for message in listener.received() if message.startswith("STATUS=")]
+        statuses = listener.statuses()
         assert statuses and "2 of 2 workers ready" in statuses[-1], statuses
         workers = [pid for pid in child_pids(stack.serve.pid) if "worker" in open(f"/proc/{pid}/cmdline").read()]
         for pid in workers:
@@ -105,7 +109,7 @@ def test_start_reload_and_stop_are_notified_in_order(kind):
         usec = int(dict(line.split("=", 1) for line in reloading.split("\n"))["MONOTONIC_USEC"])
         assert sent_at - 1 < usec / 1e6 < sent_at + 5, (usec, sent_at)
         assert health_ok(stack)
-        after_reload = [message for message in listener.received() if message.startswith("STATUS=")]
+        after_reload = listener.statuses()
         assert "generation 1: 2 of 2 workers ready" in after_reload[-1], after_reload
         assert "1 reloads" in after_reload[-1]
 
