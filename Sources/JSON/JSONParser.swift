@@ -42,7 +42,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private func peek() throws(JSONParseError) -> UInt8 {
@@ -143,20 +148,22 @@ public struct JSONParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// Strings without escapes (nearly all of them) are validated and copied in one step; an
-    /// escape switches to collecting bytes, validated as a whole at the end (so a raw run that
-    /// stops inside a multi-byte character is still refused).
+    /// escape switches to collecting bytes in one buffer that every later run and escape is
+    /// appended to in place, validated as a whole at the end (so a raw run that stops inside a
+    /// multi-byte character is still refused).
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        var collected: [UInt8]?
+        var escaped = false
+        var collected: [UInt8] = []  // allocates nothing until the first escape
         var runStart = index
         while true {
             let byte = try peek()
             switch byte {
             case UInt8(ascii: "\""):
                 let text: String?
-                if var collected {
-                    collected += bytes[runStart..<index]
+                if escaped {
+                    collected.append(contentsOf: bytes[runStart..<index])
                     text = String(validating: collected, as: UTF8.self)
                 } else {
                     text = String(validating: bytes[start..<index], as: UTF8.self)
@@ -165,11 +172,10 @@ public struct JSONParser {
                 index += 1
                 return text
             case UInt8(ascii: "\\"):
-                var buffer = collected ?? []
-                buffer += bytes[runStart..<index]
+                escaped = true
+                collected.append(contentsOf: bytes[runStart..<index])
                 index += 1
-                buffer += String(try parseEscape()).utf8
-                collected = buffer
+                collected.append(contentsOf: try parseEscape().utf8)
                 runStart = index
             case 0x00..<0x20:
                 throw error(.controlCharacterInString)
