@@ -37,6 +37,17 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     public subscript(key: String) -> JSONValue? {
         get { position(of: key).map { members[$0].value } }
         set {
+            if positions != nil, let value = newValue {
+                // One hash for the common case, a new key: it claims the next position, which
+                // is given back when the key was there already.
+                if let existing = positions!.updateValue(members.count, forKey: key) {
+                    positions![key] = existing
+                    members[existing].value = value
+                } else {
+                    members.append((key, value))
+                }
+                return
+            }
             switch (position(of: key), newValue) {
             case let (index?, value?): members[index].value = value
             case let (index?, nil):
@@ -44,11 +55,7 @@ public struct JSONObject: Equatable, Sendable, Sequence {
                 if positions != nil { reindex() }
             case let (nil, value?):
                 members.append((key, value))
-                if positions != nil {
-                    positions?[key] = members.count - 1
-                } else if members.count >= Self.indexedFrom {
-                    reindex()
-                }
+                if members.count >= Self.indexedFrom { reindex() }
             case (nil, nil): break
             }
         }

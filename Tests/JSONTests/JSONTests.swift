@@ -49,6 +49,14 @@ final class JSONTests: XCTestCase {
         XCTAssertNoThrow(try JSONParser.parse(String(repeating: "[", count: 10) + String(repeating: "]", count: 10)))
     }
 
+    func testValuesAreCountedAtEveryDepth() throws {
+        let text = #"{"a":[1,{"b":null}],"c":"x"}"#  // object, array, 1, object, null, "x"
+        XCTAssertNoThrow(try JSONParser.parse(text, maxValues: 6))
+        XCTAssertThrowsError(try JSONParser.parse(text, maxValues: 5)) { error in
+            XCTAssertEqual((error as? JSONParseError)?.reason, .tooManyValues)
+        }
+    }
+
     func testSerializesCompactlyWithEscapes() {
         let value: JSONValue = ["error": "Token inválido\n\"x\"\u{01}", "n": 3, "d": 2.5, "z": nil, "l": [false]]
         XCTAssertEqual(value.serialized(), #"{"error":"Token inválido\n\"x\"\u0001","n":3,"d":2.5,"z":null,"l":[false]}"#)

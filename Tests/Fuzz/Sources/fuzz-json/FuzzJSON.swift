@@ -2,11 +2,17 @@
 
 /// Any bytes: the parser either refuses them with a `JSONParseError` or returns a value that
 /// serializes to a fixed point (parse, serialize, parse again, serialize: the same bytes), and
-/// every object's index agrees with its members.
+/// every object's index agrees with its members. A bound on the values refuses the document or
+/// gives the same value.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let value = try? JSONParser.parse(input) else { return 0 }
+    let bounded = try? JSONParser.parse(input, maxValues: size % 64)
+    guard let value = try? JSONParser.parse(input) else {
+        guard bounded == nil else { fatalError("a bound on the values let an invalid document through") }
+        return 0
+    }
+    guard bounded == nil || bounded == value else { fatalError("a bound on the values changed the value") }
     checkObjects(value)
     let serialized = value.serializedBytes()
     guard let reparsed = try? JSONParser.parse(serialized) else {
