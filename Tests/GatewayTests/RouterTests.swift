@@ -67,12 +67,12 @@ final class RouterTests: XCTestCase {
         }
     }
 
-    // The body is parsed before authentication: past `Router.maxBodyValues` it is refused.
+    // The body is parsed before authentication: past `GatewayRouter.maxBodyValues` it is refused.
     func testBodiesOfThousandsOfValuesAreInvalidJSON() {
         func body(padding: Int) -> String {
             "{\"action\":\"nope\"" + (0..<padding).map { ",\"k\($0)\":0" }.joined() + "}"
         }
-        let fitting = Router.maxBodyValues - 2  // the object and the action are values too
+        let fitting = GatewayRouter.maxBodyValues - 2  // the object and the action are values too
         XCTAssertEqual(send("POST", "/functions/v1/tailscale-api", body: body(padding: fitting)).2?["error"]?.stringValue?.hasPrefix("Invalid action"), true)
         for padding in [fitting + 1, 7_600] {
             let (status, _, answer) = send("POST", "/functions/v1/tailscale-api", body: body(padding: padding))
