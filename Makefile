@@ -10,12 +10,12 @@ VENV := .venv
 BIN := .build/release/nexus-vault
 DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light wrk python3 python3-venv pkg-config gcc
 
-.PHONY: run test unit-test integration-test bench build deps python-deps clean
+.PHONY: run test unit-test integration-test fuzz fuzz-build bench build deps python-deps clean
 
 run: deps build
 	$(PYTHON) -m deploy.devstack run --binary $(BIN)
 
-test: deps build python-deps unit-test integration-test
+test: deps build python-deps unit-test fuzz integration-test
 
 build:
 	$(SWIFT) build -c release --product nexus-vault
@@ -26,6 +26,25 @@ unit-test:
 
 integration-test:
 	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/integration
+
+# Coverage-guided fuzzing of the parsers (libFuzzer; Tests/Fuzz/README.md). Each target runs for
+# FUZZ_SECONDS or FUZZ_RUNS inputs, whichever ends first (0 seconds or -1 runs: no limit), e.g.
+# `make fuzz FUZZ_SECONDS=0 FUZZ_RUNS=1000000 FUZZ_TARGETS=json`. make test runs each briefly.
+FUZZ_SECONDS ?= 3
+FUZZ_RUNS ?= -1
+FUZZ_TARGETS ?= json jwt-token jwks base64 env-file cgi-parameters tailscale
+FUZZ_BUILD := $(abspath .build/fuzz)
+
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
+# Swift code with the fuzzer's coverage and the address sanitizer (swiftc has no undefined-
+# behaviour sanitizer: Swift traps on overflow and out-of-bounds itself); C code with address and
+# undefined-behaviour checks that trap (no runtime needed: libFuzzer reports the signal).
+fuzz-build: deps
+	cd Tests/Fuzz && $(SWIFT) build -c release --scratch-path $(FUZZ_BUILD) \
+		--sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
+		-Xcc -fsanitize=undefined -Xcc -fsanitize-trap=undefined
 
 bench: deps build python-deps
 	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m deploy.bench

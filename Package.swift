@@ -17,6 +17,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nexus-vault", targets: ["nexus-vault"]),
+        // For the fuzz targets in Tests/Fuzz (a package of its own that depends on this one).
+        .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "JWT", targets: ["JWT"]),
+        .library(name: "FastCGI", targets: ["FastCGI"]),
+        .library(name: "Tailscale", targets: ["Tailscale"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
     ],
     targets: [
         // Thin C layer: one systemLibrary per system library, plus shims for variadic C APIs.

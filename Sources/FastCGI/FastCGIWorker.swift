@@ -119,12 +119,15 @@ public final class FastCGIWorker {
         return keptNames.contains { $0.count == name.count && $0.elementsEqual(name) }
     }
 
-    /// `NAME=value` C strings into a dictionary, split on the first `=` by bytes (this runs
-    /// for some thirty parameters on every request; Character-level String work is too slow).
-    private func readParameters() -> [String: String] {
+    private func readParameters() -> [String: String] { Self.parameters(from: request.envp) }
+
+    /// `NAME=value` C strings (libfcgi's NULL-terminated `envp`) into a dictionary, split on the
+    /// first `=` by bytes (this runs for some thirty parameters on every request; Character-level
+    /// String work is too slow). Internal, not private: the fuzz target in Tests/Fuzz calls it.
+    static func parameters(from environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String: String] {
         var parameters: [String: String] = [:]
         parameters.reserveCapacity(48)
-        guard var entry = request.envp else { return parameters }
+        guard var entry = environment else { return parameters }
         while let pointer = entry.pointee {
             let length = strlen(pointer)
             pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in

@@ -2,7 +2,7 @@
 public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
         case unexpectedEnd, unexpectedByte(UInt8), invalidUTF8, invalidEscape, invalidNumber,
-             controlCharacterInString, tooDeep, trailingContent
+             controlCharacterInString, tooDeep, tooManyValues, trailingContent
     }
     public let reason: Reason
     public let offset: Int
@@ -11,12 +11,16 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 
 /// A strict RFC 8259 parser over bytes: the input must be valid UTF-8, strings may not hold raw
 /// control characters or lone surrogates (PostgreSQL text cannot store them), and nesting is
-/// limited so that a hostile body cannot exhaust the stack.
+/// limited so that a hostile body cannot exhaust the stack. Parsing costs time linear in the
+/// input; `maxValues` bounds it further for input whose legitimate shape is small.
 public struct JSONParser {
     public static let defaultMaxDepth = 64
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+    /// - Parameter maxValues: how many values (scalars, arrays, objects, at any depth; object
+    ///   keys not counted) the document may hold.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                             maxValues: Int = .max) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, maxValues: maxValues)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -24,17 +28,20 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth,
+                             maxValues: Int = .max) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth, maxValues: maxValues)
     }
 
     private let bytes: [UInt8]
     private let maxDepth: Int
+    private var valuesLeft: Int
     private var index = 0
 
-    private init(bytes: [UInt8], maxDepth: Int) {
+    private init(bytes: [UInt8], maxDepth: Int, maxValues: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.valuesLeft = maxValues
     }
 
     private func error(_ reason: JSONParseError.Reason) -> JSONParseError {
@@ -42,7 +49,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private func peek() throws(JSONParseError) -> UInt8 {
@@ -60,6 +72,8 @@ public struct JSONParser {
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < maxDepth else { throw error(.tooDeep) }
+        guard valuesLeft > 0 else { throw error(.tooManyValues) }
+        valuesLeft -= 1
         switch try peek() {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
@@ -143,21 +157,27 @@ public struct JSONParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// Strings without escapes (nearly all of them) are validated and copied in one step; an
-    /// escape switches to collecting bytes, validated as a whole at the end (so a raw run that
-    /// stops inside a multi-byte character is still refused).
+    /// escape switches to collecting bytes in one buffer that every later run and escape is
+    /// appended to in place, validated as a whole at the end (so a raw run that stops inside a
+    /// multi-byte character is still refused).
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        var collected: [UInt8]?
+        var escaped = false
+        var collected: [UInt8] = []  // allocates nothing until the first escape
         var runStart = index
+        var highBits: UInt8 = 0  // every raw byte ORed: below 0x80, the string is ASCII
         while true {
             let byte = try peek()
             switch byte {
             case UInt8(ascii: "\""):
                 let text: String?
-                if var collected {
-                    collected += bytes[runStart..<index]
+                if escaped {
+                    collected.append(contentsOf: bytes[runStart..<index])
                     text = String(validating: collected, as: UTF8.self)
+                } else if highBits < 0x80 {
+                    // ASCII is valid UTF-8: no validation (generic, hence costly) needed.
+                    text = String(decoding: bytes[start..<index], as: UTF8.self)
                 } else {
                     text = String(validating: bytes[start..<index], as: UTF8.self)
                 }
@@ -165,15 +185,15 @@ public struct JSONParser {
                 index += 1
                 return text
             case UInt8(ascii: "\\"):
-                var buffer = collected ?? []
-                buffer += bytes[runStart..<index]
+                escaped = true
+                collected.append(contentsOf: bytes[runStart..<index])
                 index += 1
-                buffer += String(try parseEscape()).utf8
-                collected = buffer
+                collected.append(contentsOf: try parseEscape().utf8)
                 runStart = index
             case 0x00..<0x20:
                 throw error(.controlCharacterInString)
             default:
+                highBits |= byte
                 index += 1
             }
         }

@@ -13,9 +13,17 @@ public enum JSONValue: Equatable, Sendable {
     case object(JSONObject)
 }
 
-/// An ordered JSON object. Lookups are linear: request and answer objects have a handful of keys.
+/// An ordered JSON object.
+///
+/// Request and answer objects have a handful of members, found by a linear scan; an object that
+/// grows past `indexedFrom` members also keeps their positions by key, so that building one from
+/// a hostile body of thousands of keys (duplicates resolved on every insert) stays linear.
 public struct JSONObject: Equatable, Sendable, Sequence {
     public private(set) var members: [(key: String, value: JSONValue)]
+    /// Positions of `members` by key; nil while the object is small.
+    private var positions: [String: Int]?
+
+    static let indexedFrom = 16
 
     public init() { members = [] }
 
@@ -27,16 +35,41 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     /// The value for `key`, or nil. Setting nil removes the key; setting a present key replaces
     /// it in place (so a duplicate key in a document means the last one wins, as in JavaScript).
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
+        get { position(of: key).map { members[$0].value } }
         set {
-            let index = members.firstIndex { $0.key == key }
-            switch (index, newValue) {
+            if positions != nil, let value = newValue {
+                // One hash for the common case, a new key: it claims the next position, which
+                // is given back when the key was there already.
+                if let existing = positions!.updateValue(members.count, forKey: key) {
+                    positions![key] = existing
+                    members[existing].value = value
+                } else {
+                    members.append((key, value))
+                }
+                return
+            }
+            switch (position(of: key), newValue) {
             case let (index?, value?): members[index].value = value
-            case let (index?, nil): members.remove(at: index)
-            case let (nil, value?): members.append((key, value))
+            case let (index?, nil):
+                members.remove(at: index)
+                if positions != nil { reindex() }
+            case let (nil, value?):
+                members.append((key, value))
+                if members.count >= Self.indexedFrom { reindex() }
             case (nil, nil): break
             }
         }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
+    private mutating func reindex() {
+        var positions = [String: Int](minimumCapacity: members.count)
+        for (index, member) in members.enumerated() { positions[member.key] = index }
+        self.positions = positions
     }
 
     public var keys: [String] { members.map(\.key) }

@@ -39,16 +39,7 @@ public final class TailscaleClient {
     public func listDevices() throws(TailscaleError) -> [TailscaleDevice] {
         let path = "/api/v2/tailnet/\(tailnetSegment)/devices"
         let answer = try authorizedCall(method: "GET", path: path)
-        return try decoding("GET \(path)") { () throws(TailscaleError) in
-            guard let devices = answer["devices"]?.arrayValue else { throw .malformedResponse }
-            var result: [TailscaleDevice] = []
-            result.reserveCapacity(devices.count)
-            for device in devices {
-                guard let object = device.objectValue else { throw .malformedResponse }
-                result.append(try TailscaleDevice(json: object))
-            }
-            return result
-        }
+        return try decoding("GET \(path)") { () throws(TailscaleError) in try TailscaleDevice.list(from: answer) }
     }
 
     /// One node by its numeric id or its nodeId (`GET /api/v2/device/{id}`).

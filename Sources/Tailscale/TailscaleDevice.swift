@@ -38,6 +38,18 @@ public struct TailscaleDevice: Sendable {
         raw = json
     }
 
+    /// The `devices` of a device-list answer; malformed when any of them is not a device.
+    static func list(from answer: JSONValue) throws(TailscaleError) -> [TailscaleDevice] {
+        guard let devices = answer["devices"]?.arrayValue else { throw .malformedResponse }
+        var result: [TailscaleDevice] = []
+        result.reserveCapacity(devices.count)
+        for device in devices {
+            guard let object = device.objectValue else { throw .malformedResponse }
+            result.append(try TailscaleDevice(json: object))
+        }
+        return result
+    }
+
     /// How long after `lastSeen` a node still counts as online when the API does not say.
     /// How recent a `lastSeen` counts as online. The inventory's SQL uses the same number
     /// (`InventorySQL.nodeIsOnline`): one rule for answers from the API and from the inventory.

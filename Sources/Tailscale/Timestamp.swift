@@ -25,7 +25,8 @@ enum Timestamp {
     /// IMF-fixdate as in `Retry-After`: "Sun, 06 Nov 1994 08:49:37 GMT".
     static func unixSeconds(httpDate text: String) -> Int64? {
         let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT",
+        // The year has four digits: an unbounded one overflows the day count.
+        guard parts.count == 6, parts[5] == "GMT", parts[3].utf8.count == 4,
               let day = Int(parts[1]), let year = Int(parts[3]),
               let month = monthNames.firstIndex(of: String(parts[2])).map({ $0 + 1 })
         else { return nil }

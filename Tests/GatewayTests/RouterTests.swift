@@ -67,6 +67,20 @@ final class RouterTests: XCTestCase {
         }
     }
 
+    // The body is parsed before authentication: past `GatewayRouter.maxBodyValues` it is refused.
+    func testBodiesOfThousandsOfValuesAreInvalidJSON() {
+        func body(padding: Int) -> String {
+            "{\"action\":\"nope\"" + (0..<padding).map { ",\"k\($0)\":0" }.joined() + "}"
+        }
+        let fitting = GatewayRouter.maxBodyValues - 2  // the object and the action are values too
+        XCTAssertEqual(send("POST", "/functions/v1/tailscale-api", body: body(padding: fitting)).2?["error"]?.stringValue?.hasPrefix("Invalid action"), true)
+        for padding in [fitting + 1, 7_600] {
+            let (status, _, answer) = send("POST", "/functions/v1/tailscale-api", body: body(padding: padding))
+            XCTAssertEqual(status, 400)
+            XCTAssertEqual(answer, ["error": "Invalid JSON body"])
+        }
+    }
+
     func testTailscaleActionFromBodyOrQuery() {
         let invalid: JSONValue = ["error": "Invalid action. Valid actions: list-devices, check-device, generate-auth-key, validate-enrollment, sync-devices"]
         XCTAssertEqual(send("POST", "/functions/v1/tailscale-api", body: #"{"action":"nope"}"#).2, invalid)

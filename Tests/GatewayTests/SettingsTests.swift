@@ -86,6 +86,15 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(try EnvFile.parse("A=\"x\\ny\"\nB=  spaced  \n"), ["A": "x\ny", "B": "spaced"])
     }
 
+    // Swift reads "\r\n" as one Character, so splitting on "\n" alone kept a CRLF file in one
+    // line: the first setting swallowed the rest of the file.
+    func testEnvFileWithCRLFLineEndings() throws {
+        XCTAssertEqual(try EnvFile.parse("A=1\r\nB=\"two\"\r\n# c\r\nC=3"), ["A": "1", "B": "two", "C": "3"])
+        XCTAssertThrowsError(try EnvFile.parse("A=1\r\nnot a setting\r\n", source: "x.env")) { error in
+            XCTAssertEqual("\(error)", "x.env:2: expected KEY=VALUE")
+        }
+    }
+
     func testMissingEnvFileIsAClearError() {
         XCTAssertThrowsError(try Settings.load(environment: Self.minimal, envFile: "/nonexistent/nexus.env")) { error in
             XCTAssertEqual((error as? SettingsError)?.problems, ["cannot read env file /nonexistent/nexus.env"])

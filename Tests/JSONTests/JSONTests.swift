@@ -49,6 +49,14 @@ final class JSONTests: XCTestCase {
         XCTAssertNoThrow(try JSONParser.parse(String(repeating: "[", count: 10) + String(repeating: "]", count: 10)))
     }
 
+    func testValuesAreCountedAtEveryDepth() throws {
+        let text = #"{"a":[1,{"b":null}],"c":"x"}"#  // object, array, 1, object, null, "x"
+        XCTAssertNoThrow(try JSONParser.parse(text, maxValues: 6))
+        XCTAssertThrowsError(try JSONParser.parse(text, maxValues: 5)) { error in
+            XCTAssertEqual((error as? JSONParseError)?.reason, .tooManyValues)
+        }
+    }
+
     func testSerializesCompactlyWithEscapes() {
         let value: JSONValue = ["error": "Token inválido\n\"x\"\u{01}", "n": 3, "d": 2.5, "z": nil, "l": [false]]
         XCTAssertEqual(value.serialized(), #"{"error":"Token inválido\n\"x\"\u0001","n":3,"d":2.5,"z":null,"l":[false]}"#)
@@ -67,5 +75,55 @@ final class JSONTests: XCTestCase {
         var object = JSONObject([("a", 1), ("b", 2)])
         object["a"] = nil
         XCTAssertEqual(object.keys, ["b"])
+    }
+
+    // Objects past `JSONObject.indexedFrom` members are indexed: the same answers as a scan.
+    func testManyKeysKeepOrderAndLookups() throws {
+        let count = 7_600
+        let text = "{" + (0..<count).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+        let object = try XCTUnwrap(JSONParser.parse(text).objectValue)
+        XCTAssertEqual(object.count, count)
+        XCTAssertEqual(object.keys, (0..<count).map { "k\($0)" })
+        for probe in [0, 1, 15, 16, 17, 4_321, count - 1] {
+            XCTAssertEqual(object["k\(probe)"], .int(probe))
+        }
+        XCTAssertNil(object["k\(count)"])
+    }
+
+    func testDuplicateKeysInLargeObjectsBehaveAsInSmallOnes() throws {
+        for size in [3, JSONObject.indexedFrom - 1, JSONObject.indexedFrom, 200] {
+            let members = (0..<size).map { #""k\#($0)":\#($0)"# } + [#""k0":"last""#, #""k1":null"#]
+            let object = try XCTUnwrap(JSONParser.parse("{" + members.joined(separator: ",") + "}").objectValue)
+            XCTAssertEqual(object.count, size, "size \(size)")
+            XCTAssertEqual(object.keys.first, "k0", "a duplicate keeps the first position")
+            XCTAssertEqual(object["k0"], "last", "the last duplicate wins")
+            XCTAssertEqual(object["k1"], .null)
+        }
+    }
+
+    func testRemovingFromAnIndexedObjectKeepsLookupsRight() {
+        var object = JSONObject((0..<40).map { ("k\($0)", JSONValue.int($0)) })
+        object["k3"] = nil
+        object["k39"] = nil
+        object["new"] = "x"
+        XCTAssertEqual(object.count, 39)
+        XCTAssertNil(object["k3"])
+        XCTAssertEqual(object["k4"], 4)
+        XCTAssertEqual(object["k38"], 38)
+        XCTAssertEqual(object["new"], "x")
+        XCTAssertEqual(object.keys.last, "new")
+        XCTAssertEqual(object, JSONObject(object.members.reversed().map { ($0.key, $0.value) }), "equality ignores order")
+    }
+
+    func testLongEscapedStrings() throws {
+        let repeats = 20_000
+        let escaped = String(repeating: #"a\n\u00e9\"\ud83d\ude00"#, count: repeats)
+        XCTAssertEqual(try JSONParser.parse("\"" + escaped + "\""), .string(String(repeating: "a\né\"😀", count: repeats)))
+        let onlyEscapes = String(repeating: #"\\"#, count: 30_000)
+        XCTAssertEqual(try JSONParser.parse("\"" + onlyEscapes + "\"").stringValue?.utf8.count, 30_000)
+        // An invalid byte after many escapes is still found.
+        XCTAssertThrowsError(try JSONParser.parse(Array(("\"" + onlyEscapes).utf8) + [0xFF, 0x22])) { error in
+            XCTAssertEqual((error as? JSONParseError)?.reason, .invalidUTF8)
+        }
     }
 }

@@ -23,6 +23,9 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(RetryPolicy.retryAfterMilliseconds("Sun, 06 Nov 1994 08:49:30 GMT", nowUnixSeconds: now), 0)
         XCTAssertNil(RetryPolicy.retryAfterMilliseconds("soon", nowUnixSeconds: now))
         XCTAssertNil(RetryPolicy.retryAfterMilliseconds(nil, nowUnixSeconds: now))
+        // A year of 17 digits overflowed the day count and trapped, taking the worker down.
+        XCTAssertNil(RetryPolicy.retryAfterMilliseconds("Sun, 06 Nov 99999999999999999 08:49:37 GMT", nowUnixSeconds: now))
+        XCTAssertNil(Timestamp.unixSeconds(httpDate: "Sun, 06 Nov 9223372036854775807 08:49:37 GMT"))
     }
 
     func testBackoffIsCappedFullJitter() {

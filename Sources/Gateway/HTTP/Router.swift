@@ -73,11 +73,16 @@ public final class GatewayRouter: FastCGIResponder {
         }
     }
 
+    /// The most values a request body may hold: the contract's bodies have a dozen. The body is
+    /// parsed before the caller is authenticated, so a 64 KiB body of thousands of keys is
+    /// refused once past this, at a fraction of a normal request's cost.
+    static let maxBodyValues = 256
+
     /// A JSON object, or nil. An empty body counts as `{}`: `tailscale-api` is called with the
     /// action in the query string and no body at all.
     static func decodeBody(_ bytes: [UInt8]) -> JSONObject? {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONObject() }
-        guard let value = try? JSONParser.parse(bytes), case .object(let object) = value else { return nil }
+        guard let value = try? JSONParser.parse(bytes, maxValues: maxBodyValues), case .object(let object) = value else { return nil }
         return object
     }
 }
