@@ -171,10 +171,11 @@ class Stack:
     def simulator_url(self) -> str:
         return f"http://127.0.0.1:{self.simulator_port}"
 
-    def nexus(self, *arguments: str, check: bool = True) -> str:
-        """Runs a nexus-vault command with the stack's env file; returns its stdout."""
+    def nexus(self, *arguments: str, check: bool = True, input: str = "") -> str:
+        """Runs a nexus-vault command with the stack's env file (and `input` on its stdin, where
+        secrets go); returns its stdout."""
         result = subprocess.run([str(self.config.binary), *arguments, "--env-file", str(self.env_file)],
-                                cwd=str(REPO), capture_output=True, text=True)
+                                cwd=str(REPO), capture_output=True, text=True, input=input)
         if check and result.returncode != 0:
             raise RuntimeError(f"nexus-vault {' '.join(arguments)} failed ({result.returncode}): {result.stderr.strip()}")
         return result.stdout.strip()
