@@ -7,7 +7,7 @@ import time
 
 import jwt as pyjwt
 
-from conftest import BINARY, stack_dir
+from conftest import BINARY, REPO, stack_dir
 
 
 def run(*arguments: str, env_file=None, input: str | None = None) -> subprocess.CompletedProcess:
@@ -78,6 +78,14 @@ def test_admin_commands_create_what_the_api_uses(stack, api, db):
     assert bad_role.returncode != 0 and "--role must be one of" in bad_role.stderr
     missing_user = run("token", env_file=stack.env_file)
     assert missing_user.returncode == 64
+
+
+def test_config_check_refuses_the_unfilled_example_file():
+    result = run("config", "check", env_file=REPO / "deploy/nexus-vault.env.example")
+    assert result.returncode == 78
+    for name in ["DATABASE_URL", "JWT_SECRET", "SECRETS_ENCRYPTION_KEY"]:
+        assert f"{name} still holds the example file's placeholder" in result.stderr, result.stderr
+    assert "replace-with" not in result.stderr + result.stdout, "no value is echoed"
 
 
 def test_org_tailscale_key_is_stored_encrypted(stack, db):

@@ -26,11 +26,11 @@ struct SettingsReader {
         summary.append((name, secret ? Self.mask(value) : value))
         // An operator who copies the example and forgets a value must not run with it: the
         // example's JWT secret would let anyone who read the example sign service_role tokens.
-        if value.lowercased().range(of: Self.placeholderMarker) != nil {
-            problem("\(name) still holds the example file's placeholder: fill in the real value")
-        }
+        if Self.isPlaceholder(value) { problem("\(name) still holds the example file's placeholder: fill in the real value") }
         return value
     }
+
+    static func isPlaceholder(_ value: String) -> Bool { value.lowercased().range(of: placeholderMarker) != nil }
 
     private static func mask(_ value: String) -> String { "******** (\(value.count) characters)" }
 
@@ -101,7 +101,8 @@ struct SettingsReader {
     }
 
     mutating func secretBox(_ name: String) -> SecretBox? {
-        guard let text = required(name, secret: true) else { return nil }
+        // A placeholder is reported as one already; its format says nothing more.
+        guard let text = required(name, secret: true), !Self.isPlaceholder(text) else { return nil }
         let key: [UInt8], box: SecretBox
         do {
             key = try SecretBox.decodedKey(text)
