@@ -111,7 +111,7 @@ def test_org_tailscale_key_comes_from_a_file_or_stdin_never_the_command_line(sta
     assert from_file.returncode == 0, from_file.stderr
     stored = db.execute("SELECT tailscale_auth_key FROM organization_tailscale_config WHERE organization_id = %s",
                         (org,)).fetchone()[0]
-    assert stored.startswith("enc:v1:") and key not in stored
+    assert stored.startswith("enc:v2:") and key not in stored
 
     refused = run("org", "tailscale-key", "--org", org, "--key", key, env_file=stack.env_file)
     assert refused.returncode == 64

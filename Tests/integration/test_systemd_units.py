@@ -1,14 +1,16 @@
 """The systemd units in deploy/systemd: `systemd-analyze verify` accepts them as written, their
 offline security exposure stays low, and the service as it really runs (traced with strace
-through start, requests, a reload and a stop) stays inside the sandbox the unit declares: only
-system calls the filter allows, no writable-and-executable memory (MemoryDenyWriteExecute), no
-/proc beyond its own processes (ProcSubset=pid), no device but the standard ones."""
+through start, readiness notifications, requests, a reload and a stop) stays inside the sandbox
+the unit declares: only system calls the filter allows, no writable-and-executable memory
+(MemoryDenyWriteExecute), no /proc beyond its own processes (ProcSubset=pid), no device but the
+standard ones."""
 from __future__ import annotations
 
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -126,6 +128,7 @@ STANDARD_DEVICES = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/
 def test_the_running_service_stays_inside_the_units_sandbox():
     stack = start_stack(workers=2)
     trace = stack.state / "serve.strace"
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     traced = None
     try:
         stop_process(stack.serve)
@@ -135,8 +138,11 @@ def test_the_running_service_stays_inside_the_units_sandbox():
         settings = stack.state / "traced.env"
         settings.write_text("".join(line + "\n" for line in stack.env_file.read_text().splitlines()
                                     if not line.startswith("FCGI_SOCKET_GROUP=")))
+        # And, as under Type=notify, a notify socket: the readiness messages go through the filter too.
+        notify.bind(str(stack.state / "notify.sock"))
         traced = subprocess.Popen(["strace", "-f", "-qq", "-o", str(trace), str(BINARY), "serve",
                                    "--env-file", str(settings)],
+                                  env={**os.environ, "NOTIFY_SOCKET": str(stack.state / "notify.sock")},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(REPO))
         wait_until(stack.fastcgi_socket.exists, 30, "the traced service's socket")
         os.chmod(stack.fastcgi_socket, 0o666)  # what SocketGroup=www-data grants nginx
@@ -148,7 +154,16 @@ def test_the_running_service_stays_inside_the_units_sandbox():
         wait_until(lambda: exercise(stack, user), 30, "answers after the reload")
         os.kill(supervisor, signal.SIGTERM)
         traced.wait(timeout=60)
+        notify.setblocking(False)
+        notices = []
+        while True:
+            try:
+                notices.append(notify.recv(4096).decode())
+            except BlockingIOError:
+                break
+        assert any("READY=1" in notice for notice in notices) and any("STOPPING=1" in n for n in notices), notices
     finally:
+        notify.close()
         if traced is not None and traced.poll() is None:
             traced.kill()
         stack.stop()
