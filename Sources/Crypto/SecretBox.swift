@@ -43,10 +43,15 @@ public struct SecretBox: Sendable {
 
     /// A key from settings: 64 hex characters, or base64 (standard alphabet) of 32 bytes.
     public init(encodedKey: String) throws(SecretBoxError) {
+        try self.init(key: Self.decodedKey(encodedKey))
+    }
+
+    /// The key bytes of `encodedKey` (as `init(encodedKey:)` reads it), for checks on the key itself.
+    public static func decodedKey(_ encodedKey: String) throws(SecretBoxError) -> [UInt8] {
         let trimmed = encodedKey.trimmingASCIIWhitespace()
-        let decoded = trimmed.utf8.count == Self.keyLength * 2 ? Hex.decode(trimmed) : nil
+        let decoded = trimmed.utf8.count == keyLength * 2 ? Hex.decode(trimmed) : nil
         guard let key = decoded ?? Base64.decode(trimmed) else { throw .invalidKey }
-        try self.init(key: key)
+        return key
     }
 
     public func seal(_ plaintext: String, for location: Location) -> String {

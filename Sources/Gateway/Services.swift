@@ -22,7 +22,9 @@ public final class Services {
                             connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds)
         let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
             ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
-        authenticator = Authenticator(verifier: try JWTVerifier(hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer),
+        authenticator = Authenticator(verifier: try JWTVerifier(
+            hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer,
+            jwksMaximumAge: Int64(settings.jwt.jwksMaximumAgeSeconds), log: { logger.warning($0) }),
                                       publishableKeys: settings.supabasePublishableKeys)
         tailscale = Self.tailscaleClient(settings.tailscale, logger: logger)
     }
@@ -44,7 +46,8 @@ public final class Services {
 }
 
 /// A JWKS document served over HTTP(S), e.g. `<supabase-url>/auth/v1/.well-known/jwks.json`.
-/// Fetched at start and then only when an unknown `kid` shows up (the verifier rate-limits that).
+/// Fetched at start, again once the set is `JWT_JWKS_MAX_AGE_SECONDS` old, and when an unknown
+/// `kid` shows up (the verifier rate-limits that).
 struct JWKSURL: JWKSSource {
     let url: String
 

@@ -1,7 +1,8 @@
 import Crypto
 import JSON
 
-/// The usable signing keys of a JWKS document (RFC 7517), imported once per load.
+/// The usable signing keys of a JWKS document (RFC 7517), imported once per load. Immutable,
+/// so a loaded set is shared by every thread (`JWKSCache` swaps whole sets).
 struct JSONWebKeySet {
     struct Entry {
         let keyID: String?

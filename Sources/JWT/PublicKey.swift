@@ -1,6 +1,9 @@
 import COpenSSL
 
 /// An imported public key (an owned EVP_PKEY) that verifies RS256 or ES256 signatures.
+///
+/// Safe to use from several threads at once: the key is never changed after import, and each
+/// verification works in a digest context of its own.
 final class PublicKey {
     enum Kind: Equatable {
         case rsa

@@ -42,9 +42,27 @@ enum AdminCommands {
     }
 
     static func storeTailscaleKey(_ options: Options) throws {
-        let (org, key) = (try options.required("--org"), try options.required("--key"))
+        let org = try options.required("--org")
+        let key = try tailscaleKey(options)
         let tags = TailscaleTag.list(options["--tags"] ?? "tag:prod")
         print(try Administration(settings: options.loadSettings()).storeTailscaleKey(organizationID: org, key: key, tags: tags))
+    }
+
+    /// The auth key from `--key-file FILE`, or else from standard input: never from the command
+    /// line, where every local user can read it in /proc/PID/cmdline and shells keep it in
+    /// their history.
+    private static func tailscaleKey(_ options: Options) throws -> String {
+        if options["--key"] != nil {
+            throw UsageError("--key is refused: a key in the command line is visible to every local user (/proc/*/cmdline) "
+                + "and stays in shell history; pass it on standard input or with --key-file FILE")
+        }
+        let source = options["--key-file"] ?? "/dev/stdin"
+        if options["--key-file"] == nil, isatty(0) == 1 { fputs("reading the auth key from standard input (end with Ctrl-D)\n", stderr) }
+        let text: String
+        do { text = try FileReader.text(at: source, limit: 4096) } catch { throw UsageError("cannot read the auth key from \(source)") }
+        let words = text.split { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        guard words.count == 1 else { throw UsageError("expected exactly one auth key in \(source)") }
+        return String(words[0])
     }
 
     static func token(_ options: Options) throws {

@@ -25,7 +25,9 @@ let usage = """
 
     administration
       org create --name NAME                                  prints the organization id
-      org tailscale-key --org ID --key KEY [--tags T1,T2]     stores an org's auth key (encrypted)
+      org tailscale-key --org ID [--key-file F] [--tags T1,T2]
+                                                              stores an org's auth key (encrypted), read
+                                                              from F or standard input
       user create --org ID --role ROLE --name NAME            prints the user id
       token --user ID [--role authenticated|anon|service_role] [--ttl SECONDS]
                                                               prints an HS256 JWT shaped like Supabase's
@@ -51,7 +53,7 @@ do {
     case "org" where rest.first == "create":
         try AdminCommands.createOrganization(Options(rest.dropFirst(), allowed: ["--env-file", "--name"]))
     case "org" where rest.first == "tailscale-key":
-        try AdminCommands.storeTailscaleKey(Options(rest.dropFirst(), allowed: ["--env-file", "--org", "--key", "--tags"]))
+        try AdminCommands.storeTailscaleKey(Options(rest.dropFirst(), allowed: ["--env-file", "--org", "--key-file", "--key", "--tags"]))
     case "user" where rest.first == "create":
         try AdminCommands.createUser(Options(rest.dropFirst(), allowed: ["--env-file", "--org", "--role", "--name"]))
     case "token": try AdminCommands.token(Options(rest, allowed: ["--env-file", "--user", "--role", "--ttl"]))

@@ -1,10 +1,12 @@
 import Crypto
+import Dispatch
 import Foundation
 import JSON
 import XCTest
 @testable import JWT
 
-/// Loading the JWKS, and re-fetching it when a token names a key we do not know.
+/// Loading the JWKS, re-loading it past its maximum age, and re-fetching it when a token names a
+/// key we do not know.
 final class JWKSTests: XCTestCase {
     func testBadSourcesFailAtStart() {
         let cases: [(JWKSSource, JWKSError)] = [
@@ -104,4 +106,93 @@ final class JWKSTests: XCTestCase {
         XCTAssertNoThrow(try verifier.verify(Vectors.rs256))
         XCTAssertNoThrow(try verifier.verify(Vectors.es256))
     }
+
+    /// A key the issuer removes stops verifying once the set is `maximumAge` old, even for a
+    /// token that was verified (and cached) with it a moment before.
+    func testARemovedKeyStopsVerifyingWithinTheMaximumAge() throws {
+        let path = NSTemporaryDirectory() + "jwks-\(UUID().uuidString).json"
+        try jwksKeeping([0, 1]).write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var clock = testNow
+        let verifier = try JWTVerifier(hmacSecret: nil, jwks: JWKSFile(path: path), issuer: Vectors.issuer,
+                                       jwksMaximumAge: 600, now: { clock })
+        XCTAssertNoThrow(try verifier.verify(Vectors.rs256))
+
+        try jwksKeeping([1]).write(toFile: path, atomically: true, encoding: .utf8)  // rsa-1 revoked
+        clock += 599
+        XCTAssertNoThrow(try verifier.verify(Vectors.rs256), "the set is not yet past its age")
+        clock += 1
+        assertRejected(Vectors.rs256, by: verifier, with: .unknownKey)
+        XCTAssertNoThrow(try verifier.verify(Vectors.es256), "the key that stayed still verifies")
+    }
+
+    func testAFailedReloadPastTheMaximumAgeKeepsTheLastGoodSet() throws {
+        let source = CountingJWKS(document: Vectors.jwks)
+        let logged = LogLines()
+        var clock = testNow
+        let verifier = try JWTVerifier(hmacSecret: nil, jwks: source, issuer: Vectors.issuer, jwksMaximumAge: 600,
+                                       jwksRefetchInterval: 60, now: { clock }, log: logged.append)
+        source.serve(nil)
+        clock += 600
+        XCTAssertNoThrow(try verifier.verify(Vectors.rs256))
+        XCTAssertEqual(source.loads, 2)
+        XCTAssertEqual(logged.lines.count, 1)
+        XCTAssertTrue(logged.lines[0].contains("JWKS reload failed"), logged.lines[0])
+        XCTAssertFalse(logged.lines[0].contains("6EIb-Np6"), "no key material in the log")
+
+        clock += 59
+        XCTAssertNoThrow(try verifier.verify(Vectors.rs256))
+        XCTAssertEqual(source.loads, 2, "a failed load is retried no sooner than the refetch interval")
+        source.serve(try jwksKeeping([1]))
+        clock += 1
+        assertRejected(Vectors.rs256, by: verifier, with: .unknownKey)
+        XCTAssertEqual(source.loads, 3)
+    }
+
+    /// Threads verifying at once while the set ages and changes: each age period costs exactly
+    /// one load (the threads that find it stale while another fetches use the current set), and
+    /// every answer is the one the set in force gives.
+    func testConcurrentVerificationAcrossReloads() throws {
+        let source = CountingJWKS(document: Vectors.jwks)
+        let clock = LockedClock(testNow)
+        let verifier = try JWTVerifier(hmacSecret: Vectors.hmacSecret, jwks: source, issuer: Vectors.issuer,
+                                       jwksMaximumAge: 600, now: clock.read)
+        let rsaRevoked = try jwksKeeping([1])
+        for period in 1...6 {
+            let withoutRSA = period % 2 == 0
+            source.serve(withoutRSA ? rsaRevoked : Vectors.jwks)
+            clock.advance(by: 600)
+            let failures = Locked(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { thread in
+                for round in 0..<300 {
+                    let token = [Vectors.rs256, Vectors.es256, Vectors.hs256, hs256(userClaims(["n": .int(round)]))][(thread + round) % 4]
+                    do {
+                        _ = try verifier.verify(token)
+                    } catch {
+                        // Only RS256 may fail, and only in a period without its key.
+                        if !(withoutRSA && token == Vectors.rs256 && (error as? JWTError) == .unknownKey) { failures.withLock { $0 += 1 } }
+                    }
+                }
+            }
+            XCTAssertEqual(failures.withLock { $0 }, 0, "period \(period)")
+            XCTAssertEqual(source.loads, 1 + period, "one load per age period, period \(period)")
+        }
+    }
+}
+
+/// Collects log lines from any thread.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _lines: [String] = []
+    var lines: [String] { lock.withLock { _lines } }
+    func append(_ line: String) { lock.withLock { _lines.append(line) } }
+}
+
+/// A test clock that threads read while the test moves it.
+final class LockedClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Int64
+    init(_ now: Int64) { self.now = now }
+    func read() -> Int64 { lock.withLock { now } }
+    func advance(by seconds: Int64) { lock.withLock { now += seconds } }
 }

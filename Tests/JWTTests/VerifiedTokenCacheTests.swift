@@ -1,3 +1,4 @@
+import Dispatch
 import JSON
 import XCTest
 @testable import JWT
@@ -23,16 +24,42 @@ final class VerifiedTokenCacheTests: XCTestCase {
     }
 
     func testEntriesAgeOutAndTheCacheIsBounded() {
-        var cache = VerifiedTokenCache(capacity: 2, maximumAgeSeconds: 60)
+        let cache = VerifiedTokenCache(capacity: 2, maximumAgeSeconds: 60)
         let claims = JWTClaimsFixture.make()
-        cache.remember(claims, for: "a", now: 0)
-        XCTAssertNotNil(cache.claims(for: "a", now: 59))
-        XCTAssertNil(cache.claims(for: "a", now: 60))
-        cache.remember(claims, for: "b", now: 0)
-        cache.remember(claims, for: "c", now: 0)  // full: starts over
-        XCTAssertNil(cache.claims(for: "a", now: 1))
-        XCTAssertNil(cache.claims(for: "b", now: 1))
-        XCTAssertNotNil(cache.claims(for: "c", now: 1))
+        cache.remember(claims, for: "a", keySetGeneration: 0, now: 0)
+        XCTAssertNotNil(cache.claims(for: "a", keySetGeneration: 0, now: 59))
+        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 60))
+        cache.remember(claims, for: "b", keySetGeneration: 0, now: 0)
+        cache.remember(claims, for: "c", keySetGeneration: 0, now: 0)  // full: starts over
+        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 1))
+        XCTAssertNil(cache.claims(for: "b", keySetGeneration: 0, now: 1))
+        XCTAssertNotNil(cache.claims(for: "c", keySetGeneration: 0, now: 1))
+    }
+
+    /// A token verified against an older key set is checked again against the new one.
+    func testANewKeySetForgetsTokensVerifiedBeforeIt() {
+        let cache = VerifiedTokenCache()
+        let claims = JWTClaimsFixture.make()
+        cache.remember(claims, for: "a", keySetGeneration: 0, now: 0)
+        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 1, now: 1))
+        cache.remember(claims, for: "b", keySetGeneration: 1, now: 1)
+        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 1), "the older entries are gone")
+        XCTAssertNotNil(cache.claims(for: "b", keySetGeneration: 1, now: 1))
+    }
+
+    /// Threads hitting one cache at once: every answer is one that was stored, none is torn.
+    func testConcurrentUseFromManyThreads() {
+        let cache = VerifiedTokenCache(capacity: 64, maximumAgeSeconds: 60)
+        let claims = JWTClaimsFixture.make()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for round in 0..<5000 {
+                let token = "t\(thread)-\(round % 100)"
+                cache.remember(claims, for: token, keySetGeneration: round / 1000, now: 0)
+                if let found = cache.claims(for: token, keySetGeneration: round / 1000, now: 1) {
+                    XCTAssertEqual(found.subject, claims.subject)
+                }
+            }
+        }
     }
 }
 

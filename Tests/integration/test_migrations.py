@@ -8,6 +8,7 @@ Each case runs twice: with psql applying the files directly (checks the SQL alon
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def database(cluster, request):
 
 # `nexus-vault` validates its whole configuration before any command, migrate included, so
 # throwaway values stand in for the settings migrating never uses.
-UNUSED_SETTINGS = {"JWT_SECRET": "migration-test-secret-never-used-for-tokens", "SECRETS_ENCRYPTION_KEY": "00" * 32}
+UNUSED_SETTINGS = {"JWT_SECRET": "migration-test-secret-never-used-for-tokens", "SECRETS_ENCRYPTION_KEY": secrets.token_hex(32)}
 
 
 def migrate_with_cli(cluster: PostgresCluster, dbname: str) -> subprocess.CompletedProcess:

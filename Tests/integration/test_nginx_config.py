@@ -15,9 +15,21 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 
 
 def test_production_site_passes_nginx_t():
+    assert_site_passes_nginx_t((REPO / "nginx/nexus-vault.conf").read_text())
+
+
+def test_the_documented_realip_block_passes_nginx_t():
+    """The commented realip lines are what an operator behind a load balancer uncomments."""
+    site = (REPO / "nginx/nexus-vault.conf").read_text()
+    realip = ("# set_real_ip_from ", "# real_ip_header ", "# real_ip_recursive ")
+    enabled = "\n".join(line[2:] if line.startswith(realip) else line for line in site.splitlines())
+    assert enabled.count("\nset_real_ip_from ") >= 2 and "\nreal_ip_recursive on;" in enabled
+    assert_site_passes_nginx_t(enabled)
+
+
+def assert_site_passes_nginx_t(site: str) -> None:
     work = stack_dir()
     certificate, key = self_signed_certificate(work)
-    site = (REPO / "nginx/nexus-vault.conf").read_text()
     site = (site.replace("/etc/ssl/nexus-vault/fullchain.pem", str(certificate))
                 .replace("/etc/ssl/nexus-vault/privkey.pem", str(key))
                 .replace("/etc/nginx/snippets/nexus-vault-locations.conf", str(REPO / "nginx/nexus-vault-locations.conf"))

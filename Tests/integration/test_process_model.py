@@ -3,6 +3,7 @@ stop, graceful reload, no orphans, crash-loop backoff."""
 from __future__ import annotations
 
 import json
+import secrets
 import os
 import signal
 import subprocess
@@ -198,9 +199,9 @@ def test_a_crash_loop_backs_off():
     status_path = state / "status.json"
     env.write_text("\n".join([
         "DATABASE_URL=postgresql://postgres@127.0.0.1:1/none",
-        "JWT_SECRET=" + "s" * 40,
+        "JWT_SECRET=" + secrets.token_urlsafe(32),
         "JWT_JWKS_URL=http://127.0.0.1:1/jwks.json",
-        "SECRETS_ENCRYPTION_KEY=" + "ab" * 32,
+        "SECRETS_ENCRYPTION_KEY=" + secrets.token_hex(32),
         f"FCGI_LISTEN=unix:{socket_path}",
         "WORKERS=2", "MONITOR_ENABLED=false", f"STATUS_FILE={status_path}", "",
     ]))

@@ -63,7 +63,7 @@ def print_welcome(stack: Stack, admin_id: str, real_tailscale: bool) -> None:
     tailscale = "the real Tailscale API" if real_tailscale else f"the Tailscale simulator at {stack.simulator_url}"
     print(f"""
 Nexus Vault Gateway is running on {stack.base_url} (Tailscale: {tailscale}).
-Demo admin user: {admin_id}  (token below valid 24 h; mint more with
+{private_note(stack)}Demo admin user: {admin_id}  (token below valid 24 h; mint more with
   .build/release/nexus-vault token --user {admin_id} --env-file {stack.env_file})
 
 Try it:
@@ -74,6 +74,13 @@ Try it:
 
 Ctrl-C stops everything.
 """, flush=True)
+
+
+def private_note(stack: Stack) -> str:
+    if stack.service_dir == stack.state:
+        return ""
+    return (f"The state directory {stack.state} is private, so PostgreSQL and the sockets live in\n"
+            f"{stack.service_dir} (remove it with the state directory).\n")
 
 
 if __name__ == "__main__":

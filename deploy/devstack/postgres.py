@@ -2,8 +2,9 @@
 
 PostgreSQL refuses to run as root, and both the test harness and `make run` are root on CI,
 so every server-side command runs as the `postgres` system user in a directory it owns.
-Authentication is `trust`, but only on the unix socket and 127.0.0.1: the cluster is a
-developer's scratch database, never reachable from another host.
+The cluster accepts only its own role, `postgres`, with a password generated at initdb and kept
+in a 0600 file beside the data directory (`password_file`), on the unix socket and 127.0.0.1;
+its sockets live in the 0700 data directory, so no other local user reaches them at all.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import glob
 import os
 import pwd
 import re
+import secrets
+import shutil
 import socket
 import subprocess
+import tempfile
 
 SERVER_USER = "postgres"
 HBA_RULES = (
-    "# written by deploy/devstack/postgres.py: local scratch cluster, trust on loopback only\n"
-    "local all all trust\n"
-    "host  all all 127.0.0.1/32 trust\n"
+    "# written by deploy/devstack/postgres.py: the stack's own role only, with its password\n"
+    f"local all {SERVER_USER} scram-sha-256\n"
+    f"host  all {SERVER_USER} 127.0.0.1/32 scram-sha-256\n"
 )
 
 
@@ -54,12 +58,13 @@ def port_is_free(port: int) -> bool:
 
 
 class PostgresCluster:
-    def __init__(self, data_dir: str, port: int, socket_dir: str | None = None):
+    def __init__(self, data_dir: str, port: int, socket_dir: str | None = None, password_file: str | None = None):
         self.data_dir = os.path.abspath(data_dir)
         self.port = port
-        # Sockets live in the data directory by default: that user owns it, and the path stays
-        # short enough for sun_path (107 bytes).
+        # Sockets live in the data directory by default: only the server user may enter it
+        # (0700), and the path stays short enough for sun_path (107 bytes).
         self.socket_dir = os.path.abspath(socket_dir) if socket_dir else self.data_dir
+        self.password_file = os.path.abspath(password_file or self.data_dir + ".password")
         self.bin_dir = find_bin_dir()
         self.log_file = os.path.join(self.data_dir, "postmaster.log")
 
@@ -84,6 +89,7 @@ class PostgresCluster:
         )
         if result.returncode != 0:
             raise PostgresClusterError(f"pg_ctl start failed: {result.stderr.strip()}\n{self._log_tail()}")
+        self._require_password()
 
     def stop(self, mode: str = "fast") -> None:
         if not self.is_running():
@@ -103,13 +109,23 @@ class PostgresCluster:
 
     # --- clients ---------------------------------------------------------------------------
 
+    @property
+    def password(self) -> str:
+        """The role's password, generated on first use (hex: safe in a URL as it is)."""
+        if not os.path.exists(self.password_file):
+            descriptor = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(secrets.token_hex(24) + "\n")
+        with open(self.password_file, encoding="utf-8") as file:
+            return file.read().strip()
+
     def url(self, dbname: str = "nexus_vault") -> str:
-        return f"postgresql://{SERVER_USER}@127.0.0.1:{self.port}/{dbname}"
+        return f"postgresql://{SERVER_USER}:{self.password}@127.0.0.1:{self.port}/{dbname}"
 
     def socket_url(self, dbname: str = "nexus_vault") -> str:
         """The same database over the unix socket: cheaper than TCP loopback for the kernel on
         both ends, which is what the local service uses."""
-        return f"postgresql://{SERVER_USER}@/{dbname}?host={self.socket_dir}&port={self.port}"
+        return f"postgresql://{SERVER_USER}:{self.password}@/{dbname}?host={self.socket_dir}&port={self.port}"
 
     def create_database(self, name: str) -> None:
         # \gexec runs the generated statement only when the database is missing.
@@ -130,25 +146,53 @@ class PostgresCluster:
                    "-h", self.socket_dir, "-p", str(self.port), "-U", SERVER_USER, "-d", dbname]
         for key, value in (variables or {}).items():
             command += ["-v", f"{key}={value}"]
-        result = subprocess.run(command, input=script, capture_output=True, text=True, cwd="/")
+        result = subprocess.run(command, input=script, capture_output=True, text=True, cwd="/",
+                                env={**os.environ, "PGPASSWORD": self.password})
         if result.returncode != 0:
             raise PostgresClusterError(f"psql failed on database {dbname}: {result.stderr.strip()}")
         return result.stdout
 
     def _initdb(self) -> None:
         self._prepare_dir(self.data_dir)
-        result = self._run_as_server(
-            [self._bin("initdb"), "-D", self.data_dir, "-U", SERVER_USER, "-E", "UTF8",
-             "--locale=C.UTF-8", "--auth=trust", "--no-instructions"],
-        )
+        # initdb runs as the server user and reads the password from a file: a copy only that
+        # user can read, removed right after.
+        scratch = tempfile.mkdtemp(prefix="nexus-vault-initdb-")
+        try:
+            password_copy = os.path.join(scratch, "password")
+            with open(password_copy, "w", encoding="utf-8") as file:
+                file.write(self.password + "\n")
+            self._chown_to_server(scratch)
+            self._chown_to_server(password_copy)
+            result = self._run_as_server(
+                [self._bin("initdb"), "-D", self.data_dir, "-U", SERVER_USER, "-E", "UTF8", "--locale=C.UTF-8",
+                 "--auth=scram-sha-256", f"--pwfile={password_copy}", "--no-instructions"],
+            )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         if result.returncode != 0:
             raise PostgresClusterError(
                 f"initdb failed (the `{SERVER_USER}` user needs to reach {self.data_dir}): {result.stderr.strip()}"
             )
+        self._write_hba()
+
+    def _write_hba(self) -> None:
         hba_path = os.path.join(self.data_dir, "pg_hba.conf")
         with open(hba_path, "w") as hba:
             hba.write(HBA_RULES)
         self._chown_to_server(hba_path)
+
+    def _require_password(self) -> None:
+        """A cluster made before passwords were required (`trust` for every local user) gets its
+        role's password and the strict rules once, while `trust` still lets us in."""
+        with open(os.path.join(self.data_dir, "pg_hba.conf")) as hba:
+            if hba.read() == HBA_RULES:
+                return
+        command = [self._bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.socket_dir, "-p", str(self.port),
+                   "-U", SERVER_USER, "-d", "postgres", "-v", f"password={self.password}"]
+        subprocess.run(command, input="ALTER ROLE postgres PASSWORD :'password';\n", capture_output=True, text=True,
+                       cwd="/", check=True)
+        self._write_hba()
+        self._run_as_server([self._bin("pg_ctl"), "reload", "-D", self.data_dir])
 
     def _remove_stale_pid_file(self) -> None:
         # A crash leaves postmaster.pid behind; the server usually copes, but not when the

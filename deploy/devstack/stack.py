@@ -4,8 +4,11 @@ temporary directory. Every process runs as a child of this one and stops with it
 from __future__ import annotations
 
 import base64
+import grp
+import hashlib
 import os
 import secrets
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -15,6 +18,9 @@ from .postgres import PostgresCluster
 from .processes import free_port, http_ok, spawn, stop_process, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
+# Where a root-run stack keeps what the `postgres` and `www-data` users must reach when its
+# state directory is private (a clone under /root, or in any 0700 directory).
+SERVICE_ROOT = Path("/var/lib/nexus-vault-dev")
 
 
 @dataclass
@@ -39,10 +45,13 @@ class Stack:
     def __init__(self, config: StackConfig):
         self.config = config
         self.state = config.state_dir.resolve()
-        self.run_dir = self.state / "run"
+        # The cluster and the sockets: in the state directory when the service users can reach
+        # it, else in a directory of their own (see service_dir_for).
+        self.service_dir = service_dir_for(self.state)
+        self.run_dir = self.service_dir / "run"
         self.http_port = config.http_port or free_port()
-        self.postgres = PostgresCluster(str(self.state / "pgdata"), config.postgres_port or free_port(),
-                                        socket_dir=str(self.run_dir))
+        self.postgres = PostgresCluster(str(self.service_dir / "pgdata"), config.postgres_port or free_port(),
+                                        password_file=str(self.state / "postgres-password"))
         self.simulator_port = free_port()
         self.simulator: subprocess.Popen | None = None
         self.serve: subprocess.Popen | None = None
@@ -56,9 +65,8 @@ class Stack:
     # ---- lifecycle ----
 
     def start(self) -> None:
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.state, 0o755)
-        os.chmod(self.run_dir, 0o755)
+        self.state.mkdir(parents=True, exist_ok=True)
+        self._prepare_service_dirs()
         self.postgres.start()
         self.postgres.create_database("nexus_vault")
         if self.config.real_tailscale is None:
@@ -156,6 +164,22 @@ class Stack:
             os.chmod(path, 0o600)
         return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split())
 
+    def _prepare_service_dirs(self) -> None:
+        """The service directory is traversable (0711: nobody lists it); the runtime directory is
+        entered only by its owner and, as root, by nginx's group (www-data), which needs the
+        FastCGI socket; PostgreSQL makes its own 0700 data directory inside."""
+        if self.service_dir != self.state:
+            SERVICE_ROOT.mkdir(mode=0o711, exist_ok=True)
+            self.service_dir.mkdir(mode=0o711, exist_ok=True)
+            (self.service_dir / "state-dir").write_text(f"{self.state}\n", encoding="utf-8")
+        os.chmod(self.service_dir, 0o711)
+        self.run_dir.mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            os.chown(self.run_dir, 0, grp.getgrnam("www-data").gr_gid)
+            os.chmod(self.run_dir, 0o750)
+        else:
+            os.chmod(self.run_dir, 0o700)
+
     def _log_sink(self, name: str):
         if not self.config.log_to_file:
             return None
@@ -171,10 +195,11 @@ class Stack:
     def simulator_url(self) -> str:
         return f"http://127.0.0.1:{self.simulator_port}"
 
-    def nexus(self, *arguments: str, check: bool = True) -> str:
-        """Runs a nexus-vault command with the stack's env file; returns its stdout."""
+    def nexus(self, *arguments: str, check: bool = True, input: str = "") -> str:
+        """Runs a nexus-vault command with the stack's env file (and `input` on its stdin, where
+        secrets go); returns its stdout."""
         result = subprocess.run([str(self.config.binary), *arguments, "--env-file", str(self.env_file)],
-                                cwd=str(REPO), capture_output=True, text=True)
+                                cwd=str(REPO), capture_output=True, text=True, input=input)
         if check and result.returncode != 0:
             raise RuntimeError(f"nexus-vault {' '.join(arguments)} failed ({result.returncode}): {result.stderr.strip()}")
         return result.stdout.strip()
@@ -195,3 +220,19 @@ class Stack:
 
     def read_log(self) -> str:
         return self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""
+
+
+def reachable_by_everyone(path: Path) -> bool:
+    """Whether every directory from / down to `path` lets other users through (o+x)."""
+    return all(os.stat(directory).st_mode & stat.S_IXOTH for directory in [path, *path.parents])
+
+
+def service_dir_for(state: Path) -> Path:
+    """Where the stack whose state is in `state` keeps its cluster and sockets. As root, the
+    server runs as `postgres` and nginx's workers as `www-data`: a state directory they cannot
+    reach moves these to SERVICE_ROOT/<hash of the state path> (kept across runs like the
+    state itself). Run as another user, every process is that user and the state is enough."""
+    state.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or reachable_by_everyone(state):
+        return state
+    return SERVICE_ROOT / hashlib.sha256(str(state).encode()).hexdigest()[:16]

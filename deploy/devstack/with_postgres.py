@@ -22,7 +22,7 @@ def main() -> int:
         return 64
     directory = tempfile.mkdtemp(prefix="nexus-vault-pg-")
     os.chmod(directory, 0o755)
-    cluster = PostgresCluster(os.path.join(directory, "data"), free_port(), socket_dir=directory)
+    cluster = PostgresCluster(os.path.join(directory, "data"), free_port())
     try:
         cluster.start()
         cluster.create_database("nexus_vault_test")

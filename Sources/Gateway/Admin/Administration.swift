@@ -42,7 +42,7 @@ public struct Administration {
     /// Stores an organization's static auth key, encrypted at rest, as its newest active key.
     public func storeTailscaleKey(organizationID: String, key: String, tags: [String]) throws -> String {
         guard UUIDText.isValid(organizationID) else { throw Failure(description: "--org must be an organization id (a UUID)") }
-        guard key.hasPrefix("tskey-") else { throw Failure(description: "--key must be a Tailscale auth key (tskey-auth-...)") }
+        guard key.hasPrefix("tskey-") else { throw Failure(description: "the key must be a Tailscale auth key (tskey-auth-...)") }
         for tag in tags where !TailscaleTag.isValid(tag) {
             throw Failure(description: "invalid tag \(tag): tags look like tag:name (letters, digits, dashes)")
         }

@@ -9,6 +9,9 @@ public struct Settings: Sendable {
         public var jwksFile: String?
         public var jwksURL: String?
         public var issuer: String?
+        /// How old the loaded JWKS may get before it is loaded again (a removed key stops
+        /// verifying within this time).
+        public var jwksMaximumAgeSeconds: Int
     }
 
     public struct Tailscale: Sendable {
@@ -98,11 +101,18 @@ extension Settings {
         let databaseURL = r.required("DATABASE_URL", secret: true)
         let jwt = JWT(secret: r.optional("JWT_SECRET", secret: true).map { Array($0.utf8) },
                       jwksFile: r.optional("JWT_JWKS_FILE"), jwksURL: r.optional("JWT_JWKS_URL"),
-                      issuer: r.optional("JWT_ISSUER"))
+                      issuer: r.optional("JWT_ISSUER"),
+                      jwksMaximumAgeSeconds: r.int("JWT_JWKS_MAX_AGE_SECONDS", default: 600, in: 1...86400))
         if jwt.secret == nil && jwt.jwksFile == nil && jwt.jwksURL == nil {
             r.problem("set JWT_SECRET (HS256) and/or JWT_JWKS_FILE or JWT_JWKS_URL (RS256/ES256): no token could be verified")
         }
-        if let secret = jwt.secret, secret.count < 32 { r.problem("JWT_SECRET must be at least 32 characters") }
+        if let secret = jwt.secret {
+            if secret.count < 32 {
+                r.problem("JWT_SECRET must be at least 32 characters")
+            } else if let weakness = SecretStrength.weakness(of: secret, minimumDistinctValues: 8) {
+                r.problem("JWT_SECRET \(weakness): anyone who guesses it can sign service_role tokens; use the project's own secret")
+            }
+        }
         let tailscale = Tailscale(
             clientID: r.optional("TAILSCALE_CLIENT_ID"), clientSecret: r.optional("TAILSCALE_CLIENT_SECRET", secret: true),
             authKey: r.optional("TAILSCALE_AUTH_KEY", secret: true), tailnet: r.string("TAILSCALE_TAILNET", default: "-"),
@@ -116,7 +126,9 @@ extension Settings {
         let workers = r.int("WORKERS", default: SettingsReader.processorCount, in: 1...256)
         let requestTimeout = r.int("REQUEST_TIMEOUT_SECONDS", default: 30, in: 1...3600)
         let pool = Pool(
-            listen: r.listen("FCGI_LISTEN", default: "127.0.0.1:9000"),
+            // A unix socket by default: nginx reaches it by file permissions, whereas any local
+            // process could speak FastCGI to a TCP port (and forge REMOTE_ADDR).
+            listen: r.listen("FCGI_LISTEN", default: "unix:/run/nexus-vault/fcgi.sock"),
             socketOwner: r.optional("FCGI_SOCKET_OWNER"), socketGroup: r.optional("FCGI_SOCKET_GROUP"),
             socketMode: r.octal("FCGI_SOCKET_MODE", default: 0o660),
             workers: workers, maxRequestsPerWorker: r.int("WORKER_MAX_REQUESTS", default: 100_000, in: 0...100_000_000),

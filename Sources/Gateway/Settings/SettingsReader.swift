@@ -18,11 +18,19 @@ struct SettingsReader {
 
     mutating func problem(_ text: String) { problems.append(text) }
 
+    /// What every value to be filled in holds in `deploy/nexus-vault.env.example`.
+    static let placeholderMarker = "replace-with-"
+
     private mutating func raw(_ name: String, secret: Bool) -> String? {
         guard let value = values[name], !value.isEmpty else { return nil }
         summary.append((name, secret ? Self.mask(value) : value))
+        // An operator who copies the example and forgets a value must not run with it: the
+        // example's JWT secret would let anyone who read the example sign service_role tokens.
+        if Self.isPlaceholder(value) { problem("\(name) still holds the example file's placeholder: fill in the real value") }
         return value
     }
+
+    static func isPlaceholder(_ value: String) -> Bool { value.lowercased().range(of: placeholderMarker) != nil }
 
     private static func mask(_ value: String) -> String { "******** (\(value.count) characters)" }
 
@@ -93,11 +101,21 @@ struct SettingsReader {
     }
 
     mutating func secretBox(_ name: String) -> SecretBox? {
-        guard let text = required(name, secret: true) else { return nil }
-        do { return try SecretBox(encodedKey: text) } catch {
+        // A placeholder is reported as one already; its format says nothing more.
+        guard let text = required(name, secret: true), !Self.isPlaceholder(text) else { return nil }
+        let key: [UInt8], box: SecretBox
+        do {
+            key = try SecretBox.decodedKey(text)
+            box = try SecretBox(key: key)
+        } catch {
             problem("\(name) must be a 32-byte key, base64 or 64 hex characters (make one with: openssl rand -base64 32)")
             return nil
         }
+        if let weakness = SecretStrength.weakness(of: key, minimumDistinctValues: 16) {
+            problem("\(name) \(weakness): use 32 random bytes (make one with: openssl rand -base64 32)")
+            return nil
+        }
+        return box
     }
 
     /// A comma-separated list of Supabase publishable keys. A secret key here would be accepted
