@@ -12,6 +12,7 @@ public struct DeviceEnrollmentFunction: GatewayFunction {
         SilentEnrollmentAction.self,
         VerifyTokenAction.self,
         CheckTailscaleStatusAction.self,
+        DeviceListingAction.self,
     ]
 
     public init() {}
