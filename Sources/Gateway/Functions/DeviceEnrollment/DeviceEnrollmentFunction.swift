@@ -13,6 +13,7 @@ public struct DeviceEnrollmentFunction: GatewayFunction {
         VerifyTokenAction.self,
         CheckTailscaleStatusAction.self,
         DeviceListingAction.self,
+        DeviceRevocationAction.self,
     ]
 
     public init() {}
