@@ -33,13 +33,14 @@ def test_a_user_sees_their_own_an_admin_the_organization_service_role_everything
 
     own = listing(api, alice.token)
     assert own["scope"] == "user" and [d["id"] for d in own["devices"]] == [mine]
+    assert own["organization_id"] == org and own["next_cursor"] is None
 
     organization = listing(api, admin.token)
-    assert organization["scope"] == "organization"
+    assert organization["scope"] == "organization" and organization["organization_id"] == org
     assert {d["id"] for d in organization["devices"]} == {mine, theirs}
 
     everything = listing(api, world.service_key, limit=1)
-    assert everything["scope"] == "all" and [d["id"] for d in everything["devices"]] == [foreign]  # the newest
+    assert everything["scope"] == "all" and everything["organization_id"] is None and [d["id"] for d in everything["devices"]] == [foreign]  # the newest
     assert foreign in {d["id"] for d in listing(api, world.service_key, organization_id=outsider.organization_id)["devices"]}
 
 

@@ -44,6 +44,7 @@ class Stack:
         self.postgres = PostgresCluster(str(self.state / "pgdata"), config.postgres_port or free_port(),
                                         socket_dir=str(self.run_dir))
         self.simulator_port = free_port()
+        self.publish_port = free_port()
         self.simulator: subprocess.Popen | None = None
         self.serve: subprocess.Popen | None = None
         self.nginx: subprocess.Popen | None = None
@@ -109,6 +110,7 @@ class Stack:
                     .replace("@@RUNTIME_DIR@@", str(self.run_dir))
                     .replace("@@NGINX_DIR@@", str(REPO / "nginx"))
                     .replace("@@HTTP_PORT@@", str(self.http_port))
+                    .replace("@@PUBLISH_PORT@@", str(self.publish_port))
                     .replace("@@RATE_LIMIT@@", self.config.nginx_rate_limit)
                     .replace("@@FASTCGI_ADDRESS@@", f"unix:{self.fastcgi_socket}")
                     .replace("@@CEILING_ADDRESS@@", f"unix:{self.ceiling_socket}"))
@@ -131,6 +133,7 @@ class Stack:
             "WORKERS": str(self.config.workers),
             "STATUS_FILE": str(self.status_file),
             "NEXUS_MIGRATIONS_DIR": str(REPO / "migrations"),
+            "MONITOR_PUBLISH_URL": f"http://127.0.0.1:{self.publish_port}/publish",
         }
         if self.config.real_tailscale is None:
             values.update({
@@ -166,6 +169,10 @@ class Stack:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"{self.base_url}/monitor/"
 
     @property
     def simulator_url(self) -> str:

@@ -41,6 +41,9 @@ public struct Settings: Sendable {
         public var offlineAfterSeconds: Int
         /// How old the synced inventory may be before a polling action refreshes it.
         public var inventoryMaxAgeSeconds: Int
+        /// Where the monitor process posts each `device_status` notice (nginx's nchan publisher,
+        /// the organization id appended); nil: live updates off.
+        public var publishURL: String?
     }
 
     public var databaseURL: String
@@ -127,7 +130,8 @@ extension Settings {
             enabled: r.bool("MONITOR_ENABLED", default: true),
             intervalSeconds: r.int("MONITOR_INTERVAL_SECONDS", default: 30, in: 1...3600),
             offlineAfterSeconds: r.int("DEVICE_OFFLINE_AFTER_SECONDS", default: 120, in: 1...86400),
-            inventoryMaxAgeSeconds: r.int("INVENTORY_MAX_AGE_SECONDS", default: 5, in: 1...3600))
+            inventoryMaxAgeSeconds: r.int("INVENTORY_MAX_AGE_SECONDS", default: 5, in: 1...3600),
+            publishURL: r.optional("MONITOR_PUBLISH_URL").map { r.url("MONITOR_PUBLISH_URL", $0) })
         let settings = Settings(
             databaseURL: databaseURL ?? "",
             databaseStatementTimeoutMilliseconds: r.int("DB_STATEMENT_TIMEOUT_MS", default: 5000, in: 100...600_000),

@@ -78,7 +78,11 @@ struct SettingsReader {
     }
 
     mutating func url(_ name: String, default fallback: String) -> String {
-        let value = string(name, default: fallback)
+        url(name, string(name, default: fallback))
+    }
+
+    /// An http(s) URL without a trailing slash.
+    mutating func url(_ name: String, _ value: String) -> String {
         if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { problem("\(name) must be an http:// or https:// URL") }
         return value.hasSuffix("/") ? String(value.dropLast()) : value
     }

@@ -23,9 +23,19 @@ struct DeviceListingAction: EnrollmentAction {
         let scope = try self.scope()
         let page = try DeviceListingStore.page(scope, after: cursor?.lowercased(), limit: limit, in: call.database)
         return [
-            "success": true, "scope": .string(scope.name), "devices": .array(page.devices),
-            "next_cursor": .optional(page.nextCursor),
+            "success": true, "scope": .string(scope.name), "organization_id": .optional(try organization(of: scope)),
+            "devices": .array(page.devices), "next_cursor": .optional(page.nextCursor),
         ]
+    }
+
+    /// The organization whose live updates go with this listing (the monitor page subscribes to
+    /// it): the listed one, or a plain user's own; none for every device.
+    private func organization(of scope: DeviceListingScope) throws -> String? {
+        switch scope {
+        case .organization(let id): id
+        case .user: try call.caller.organizationID
+        case .everything: nil
+        }
     }
 
     private func limit() throws(APIError) -> Int {
