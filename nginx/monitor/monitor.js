@@ -29,6 +29,7 @@
     reconnectDelay: 1000,
     pendingRevoke: null,
     refreshSoon: null,
+    loadFailed: false,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -109,11 +110,13 @@
       state.organization = first.organization_id;
       state.devices = new Map(devices.map((device) => [device.id, device]));
       state.updatedAt = new Date();
-      showMessage("");
+      if (state.loadFailed) showMessage("");
+      state.loadFailed = false;
       render();
       if (organizationChanged && state.stream) subscribe();
     } catch (error) {
       if (error.status === 401) return signOut("Your session is not valid any more: sign in again.");
+      state.loadFailed = true;
       showMessage("Could not load the devices: " + error.message, "error");
     } finally {
       $("refresh").disabled = false;
