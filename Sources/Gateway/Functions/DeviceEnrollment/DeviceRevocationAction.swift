@@ -5,16 +5,12 @@ import JSON
 /// the monitor never bring it back), its stored key and enrollment token are cleared, and its
 /// node and minted key are removed from the tailnet, now or, when Tailscale is down, by the
 /// monitor's retries. Revoking a revoked device again answers the same and changes nothing.
-struct DeviceRevocationAction: EnrollmentAction {
+enum DeviceRevocationAction: EnrollmentAction {
     static let name = "revoke_device"
     static let deviceIDRequired = APIError.badRequest("Device ID required")
     static let deviceNotFound = APIError.notFound("Device not found")
 
-    let call: EnrollmentCall
-
-    init(_ call: EnrollmentCall) { self.call = call }
-
-    func run() throws -> JSONValue {
+    static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         guard let deviceID = try OptionalField.text(call.body, "device_id", orThrow: Self.deviceNotFound)?.lowercased()
         else { throw Self.deviceIDRequired }
         guard UUIDText.isValid(deviceID) else { throw Self.deviceNotFound }
@@ -28,7 +24,7 @@ struct DeviceRevocationAction: EnrollmentAction {
                 }
                 if let completed = target.upstreamCompleted { return completed }
                 try DeviceRevocationStore.revoke(deviceID, by: call.caller.userID, target: target,
-                                                 history: history(deviceID, target), on: connection)
+                                                 history: history(call, deviceID, target), on: connection)
                 return nil
             }
         }
@@ -41,7 +37,7 @@ struct DeviceRevocationAction: EnrollmentAction {
         ]
     }
 
-    private func history(_ deviceID: String, _ target: DeviceRevocationStore.Target) -> ChangeRecord {
+    private static func history(_ call: ActionCall, _ deviceID: String, _ target: DeviceRevocationStore.Target) -> ChangeRecord {
         ChangeRecord(
             deviceEvents: [call.event("device_revoked", deviceID: deviceID, [
                 "revoked_by": .optional(call.caller.userID), "previous_status": .string(target.status),
