@@ -4,20 +4,11 @@ Tailscale is down; and never undone by silent enrollment, linking or the monitor
 from __future__ import annotations
 
 import json
-import time
 
 import psycopg
-import pytest
+import requests
 
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
+from conftest import World, start_stack, wait_for
 
 
 def pending_device_with_node(api, world, db, simulator, org: str, admin) -> tuple[str, dict, dict]:
@@ -113,8 +104,9 @@ def test_tailscale_down_the_monitor_retries_until_done(api, world, db, simulator
     assert [d["revocation_pending"] for d in listed if d["id"] == device_id] == [True]
 
     simulator.fault("none")
-    done = wait_for(lambda: [d for e, d in events(db, device_id) if e == "revocation_upstream_completed"], 20,
-                    "the monitor's retry")
+    completed = lambda: [d for e, d in events(db, device_id) if e == "revocation_upstream_completed"]
+    assert wait_for(completed, 20), "the monitor never retried the revocation"
+    done = completed()
     assert done[0]["source"] == "monitor" and done[0]["attempt"] >= 2 and done[0]["node_removed"] is True
     assert node["id"] not in [d["id"] for d in simulator.get("/_sim/devices")["devices"]]
     assert next(k for k in simulator.keys()["keys"] if k["id"] == key["id"])["revoked"] is True
@@ -139,6 +131,34 @@ def test_nothing_brings_a_revoked_device_back(api, world, db, simulator):
                (node["id"], device_id))
     polled = api.enrollment("check_tailscale_status", user.token, device_id=device_id).json()
     assert polled["status"] == "revoked" and polled["tailscale_connected"] is False
-    wait_for(lambda: db.execute("SELECT tailscale_online FROM devices WHERE id = %s", (device_id,)).fetchone()[0],
-             15, "a monitor round that saw the node")
+    assert wait_for(lambda: db.execute("SELECT tailscale_online FROM devices WHERE id = %s",
+                                       (device_id,)).fetchone()[0], 15), "no monitor round saw the node"
     assert db.execute("SELECT status FROM devices WHERE id = %s", (device_id,)).fetchone()[0] == "revoked"
+
+
+def test_the_operator_may_expire_the_node_instead_of_removing_it(tmp_path):
+    stack = start_stack(tmp_path, settings={"REVOCATION_NODE_ACTION": "expire"})
+    try:
+        with psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as db:
+            world = World(stack, db)
+            org = world.org()
+            admin = world.user(org, role="org_admin")
+            sim = requests.post(f"{stack.simulator_url}/_sim/devices", json={"hostname": "kept-box", "tags": ["tag:prod"]}, timeout=5).json()
+            assert sim["keyExpiryDisabled"] is True
+            device_id = db.execute("INSERT INTO devices (user_id, organization_id, name, status, tailscale_device_id) "
+                                   "VALUES (%s, %s, 'Kept Box', 'active', %s) RETURNING id::text",
+                                   (admin.id, org, sim["id"])).fetchone()[0]
+            response = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", timeout=10,
+                                     json={"action": "revoke_device", "device_id": device_id},
+                                     headers={"Authorization": f"Bearer {admin.token}"})
+            assert response.json()["upstream"] == "completed"
+            [node] = [d for d in requests.get(f"{stack.simulator_url}/_sim/devices", timeout=5).json()["devices"]
+                      if d["id"] == sim["id"]]
+            assert node["connectedToControl"] is False and node["keyExpiryDisabled"] is False
+            assert node["expires"] != "0001-01-01T00:00:00Z"
+            [done] = [d for e, d in events(db, device_id) if e == "revocation_upstream_completed"]
+            assert done == {"attempt": 1, "source": "revoke_device", "node_key_expired": True, "key_revoked": False}
+            assert db.execute("SELECT node_action FROM device_revocations WHERE device_id = %s",
+                              (device_id,)).fetchone()[0] == "expire"
+    finally:
+        stack.stop()

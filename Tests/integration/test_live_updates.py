@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import queue
 import threading
-import time
 
 import requests
+
+from conftest import wait_for
 
 
 def subscribe(stack, organization: str, token: str | None) -> requests.Response:
@@ -35,12 +36,8 @@ def notices(response: requests.Response) -> queue.Queue:
 
 
 def wait_for_the_monitor_to_listen(db):
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if db.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN device_status'").fetchone()[0]:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the monitor process never listened on device_status")
+    listening = lambda: db.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN device_status'").fetchone()[0]
+    assert wait_for(listening, 15), "the monitor process never listened on device_status"
 
 
 def test_a_member_hears_their_organization_within_a_second(stack, api, world, db):

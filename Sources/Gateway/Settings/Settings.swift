@@ -55,6 +55,9 @@ public struct Settings: Sendable {
     public var secretsKey: SecretBox
     public var pool: Pool
     public var monitor: Monitor
+    /// What `revoke_device` does to the device's node: remove it from the tailnet, or only
+    /// expire its key (the machine stays listed, disconnected, until an admin deletes it).
+    public var revokedNode: RevokedNodeAction
     public var corsAllowOrigin: String
     public var enrollmentTokenTTLSeconds: Int
     /// Failed `verify` attempts allowed per user and per client address in one window.
@@ -74,6 +77,11 @@ public struct Settings: Sendable {
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
+}
+
+/// `REVOCATION_NODE_ACTION`: what a revocation does to the device's tailnet node.
+public enum RevokedNodeAction: String, CaseIterable, Sendable {
+    case delete, expire
 }
 
 public struct SettingsError: Error, CustomStringConvertible {
@@ -139,6 +147,7 @@ extension Settings {
             migrationsDirectory: r.string("NEXUS_MIGRATIONS_DIR", default: "migrations"),
             jwt: jwt, tailscale: tailscale, secretsKey: secretsKey ?? SettingsReader.placeholderBox,
             pool: pool, monitor: monitor,
+            revokedNode: r.choice("REVOCATION_NODE_ACTION", default: RevokedNodeAction.delete),
             corsAllowOrigin: r.string("CORS_ALLOW_ORIGIN", default: "*"),
             enrollmentTokenTTLSeconds: r.int("ENROLLMENT_TOKEN_TTL_HOURS", default: 24, in: 1...720) * 3600,
             verifyFailureLimit: r.int("VERIFY_FAILURE_LIMIT", default: 10, in: 1...100_000),

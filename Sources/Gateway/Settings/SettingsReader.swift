@@ -77,6 +77,16 @@ struct SettingsReader {
         return value
     }
 
+    /// One of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) -> T where T.RawValue == String {
+        let value = string(name, default: fallback.rawValue)
+        guard let chosen = T(rawValue: value) else {
+            problem("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(value.debugDescription)")
+            return fallback
+        }
+        return chosen
+    }
+
     mutating func url(_ name: String, default fallback: String) -> String {
         url(name, string(name, default: fallback))
     }

@@ -2,9 +2,9 @@ import Crypto
 import JSON
 
 /// `revoke_device` (admin): the device is `revoked` for good (silent enrollment, linking and
-/// the monitor never bring it back), its stored key and enrollment token are cleared, and its
-/// node and minted key are removed from the tailnet, now or, when Tailscale is down, by the
-/// monitor's retries. Revoking a revoked device again answers the same and changes nothing.
+/// the monitor never bring it back), its stored key and enrollment token are cleared, its node
+/// is removed from the tailnet (or its key expired: `REVOCATION_NODE_ACTION`) and its minted
+/// key revoked, now or, when Tailscale is down, by the monitor's retries. Revoking a revoked device again answers the same and changes nothing.
 enum DeviceRevocationAction: EnrollmentAction {
     static let name = "revoke_device"
     static let deviceIDRequired = APIError.badRequest("Device ID required")
@@ -24,6 +24,7 @@ enum DeviceRevocationAction: EnrollmentAction {
                 }
                 if let completed = target.upstreamCompleted { return completed }
                 try DeviceRevocationStore.revoke(deviceID, by: call.caller.userID, target: target,
+                                                 nodeAction: call.settings.revokedNode,
                                                  history: history(call, deviceID, target), on: connection)
                 return nil
             }

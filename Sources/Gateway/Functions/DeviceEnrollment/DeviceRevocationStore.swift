@@ -7,6 +7,7 @@ struct PendingRevocation: Equatable {
     let deviceID: String
     let nodeID: String?
     let keyID: String?
+    let nodeAction: RevokedNodeAction
 }
 
 /// The SQL of revocation: the status change with its events and the record of the upstream
@@ -33,7 +34,8 @@ enum DeviceRevocationStore {
         FOR UPDATE OF d
         """
 
-    /// $1 device, $2 the revoking user (NULL for a service key), $3 node, $4 key. Clears every
+    /// $1 device, $2 the revoking user (NULL for a service key), $3 node, $4 key, $5 what to do
+    /// to the node (`REVOCATION_NODE_ACTION`, kept so a retry does the same). Clears every
     /// credential the row holds (the stored auth key, in its column or in the portal's
     /// metadata, and the enrollment token) and announces the status change.
     static let revokeSQL = """
@@ -51,7 +53,7 @@ enum DeviceRevocationStore {
             SELECT * FROM updated WHERE status IS DISTINCT FROM old_status
         ), recorded AS (
             INSERT INTO device_revocations (device_id, node_id, key_id, node_action, requested_by)
-            VALUES ($1::uuid, $3, $4, 'delete', $2::uuid)
+            VALUES ($1::uuid, $3, $4, $5, $2::uuid)
         )
         SELECT \(DeviceStatusNotice.announcing("flipped")) AS announced
         """
@@ -60,7 +62,7 @@ enum DeviceRevocationStore {
     static let claimSQL = """
         UPDATE device_revocations SET attempts = attempts + 1, last_attempt_at = now()
         WHERE device_id = $1::uuid AND completed_at IS NULL
-        RETURNING attempts, node_id, key_id
+        RETURNING attempts, node_id, key_id, node_action
         """
 
     static let completeSQL = "UPDATE device_revocations SET completed_at = now() WHERE device_id = $1::uuid"
@@ -69,7 +71,7 @@ enum DeviceRevocationStore {
     /// waits twice as long as the one before (from $1 seconds, at most an hour), so a long
     /// Tailscale outage costs a few events per device, not one per monitor round.
     static let dueSQL = """
-        SELECT device_id::text AS device_id, node_id, key_id FROM device_revocations
+        SELECT device_id::text AS device_id FROM device_revocations
         WHERE completed_at IS NULL
           AND (last_attempt_at IS NULL
                OR last_attempt_at < now() - make_interval(secs => least(3600, $1 * power(2, least(attempts - 1, 12)))))
@@ -84,9 +86,9 @@ enum DeviceRevocationStore {
                       upstreamCompleted: row.bool("recorded") == true ? row.bool("completed") ?? false : nil)
     }
 
-    static func revoke(_ deviceID: String, by userID: String?, target: Target, history: ChangeRecord,
-                       on connection: PostgresConnection) throws {
-        try connection.query(revokeSQL, [deviceID, userID, target.nodeID, target.keyID])
+    static func revoke(_ deviceID: String, by userID: String?, target: Target, nodeAction: RevokedNodeAction,
+                       history: ChangeRecord, on connection: PostgresConnection) throws {
+        try connection.query(revokeSQL, [deviceID, userID, target.nodeID, target.keyID, nodeAction.rawValue])
         try history.write(on: connection)
     }
 
@@ -94,7 +96,9 @@ enum DeviceRevocationStore {
     static func claim(_ deviceID: String, in database: Database) throws -> (attempt: Int, work: PendingRevocation)? {
         try database.withConnection { connection in
             guard let row = try connection.query(claimSQL, [deviceID]).first else { return nil }
-            return (row.int("attempts") ?? 1, PendingRevocation(deviceID: deviceID, nodeID: row["node_id"], keyID: row["key_id"]))
+            let work = PendingRevocation(deviceID: deviceID, nodeID: row["node_id"], keyID: row["key_id"],
+                                         nodeAction: RevokedNodeAction(rawValue: row["node_action"] ?? "") ?? .delete)
+            return (row.int("attempts") ?? 1, work)
         }
     }
 

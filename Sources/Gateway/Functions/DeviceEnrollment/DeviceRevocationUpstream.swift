@@ -1,8 +1,8 @@
 import JSON
 import Tailscale
 
-/// The Tailscale part of a revocation: remove the device's node from the tailnet and revoke
-/// its minted key. Tried once right after the revocation commits, then by the device monitor
+/// The Tailscale part of a revocation: remove the device's node from the tailnet (or expire its
+/// key) and revoke its minted key. Tried once right after the revocation commits, then by the device monitor
 /// until it succeeds; every attempt leaves a `device_events` row
 /// (`revocation_upstream_completed` or `revocation_upstream_failed`), so a revocation that
 /// Tailscale has not carried out yet is visible, never silently dropped.
@@ -23,7 +23,8 @@ public struct DeviceRevocationUpstream {
             var details: [(String, JSONValue)] = [("attempt", .int(attempt)), ("source", .string(source))]
             switch outcome {
             case .success(let done):
-                details += [("node_removed", .bool(done.nodeRemoved)), ("key_revoked", .bool(done.keyRevoked))]
+                let node = work.nodeAction == .expire ? "node_key_expired" : "node_removed"
+                details += [(node, .bool(done.nodeHandled)), ("key_revoked", .bool(done.keyRevoked))]
             case .failure(let reason):
                 details += [("error", .string(reason)), ("will_retry", true)]
             }
@@ -51,7 +52,8 @@ public struct DeviceRevocationUpstream {
     }
 
     private struct Done {
-        var nodeRemoved = false
+        /// The node was removed, or its key expired (false: the tailnet no longer had it).
+        var nodeHandled = false
         var keyRevoked = false
     }
 
@@ -66,7 +68,9 @@ public struct DeviceRevocationUpstream {
         guard let client = services.tailscale else { return .failure("Tailscale OAuth credentials not configured") }
         var done = Done()
         do {
-            if let node = work.nodeID { done.nodeRemoved = try client.deleteDevice(id: node) }
+            if let node = work.nodeID {
+                done.nodeHandled = try work.nodeAction == .expire ? client.expireDeviceKey(id: node) : client.deleteDevice(id: node)
+            }
             if let key = work.keyID { done.keyRevoked = try client.revokeAuthKey(id: key) }
             return .success(done)
         } catch {
