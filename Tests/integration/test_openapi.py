@@ -81,7 +81,8 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(f
              "--max-time", str(TIME_CAP_SECONDS), "--seed", "20261201", "--workers", "2",
              "--checks", ",".join(CHECKS), "--generation-database", "none", "--no-color",
              "--report", "json", "--report-json-path", str(report)],
-            capture_output=True, text=True, timeout=TIME_CAP_SECONDS + 60, env={**os.environ, "NO_COLOR": "1"})
+            capture_output=True, text=True, timeout=TIME_CAP_SECONDS + 60, env={**os.environ, "NO_COLOR": "1"},
+            cwd=str(ARTIFACTS))  # its own cache lands there too, not in the checkout
         elapsed = time.monotonic() - started
     summary = result.stdout[result.stdout.rfind("SUMMARY"):] if "SUMMARY" in result.stdout else result.stdout[-3000:]
     print(f"schemathesis: {elapsed:.0f} s, report {report}\n{summary}")
