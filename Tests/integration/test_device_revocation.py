@@ -103,7 +103,7 @@ def test_tailscale_down_the_monitor_retries_until_done(api, world, db, simulator
     listed = api.enrollment("list_devices", admin.token).json()["devices"]
     assert [d["revocation_pending"] for d in listed if d["id"] == device_id] == [True]
 
-    simulator.fault("none")
+    simulator.fault("clear")
     completed = lambda: [d for e, d in events(db, device_id) if e == "revocation_upstream_completed"]
     assert wait_for(completed, 20), "the monitor never retried the revocation"
     done = completed()

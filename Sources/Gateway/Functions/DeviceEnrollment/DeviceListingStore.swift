@@ -35,25 +35,23 @@ enum DeviceListingStore {
         let sql = statement(scope, continued: cursor != nil)
         let rows = try database.withConnection { try $0.query(sql, parameters).rows }
         let page = rows.prefix(limit)
-        return Page(devices: page.map(device), nextCursor: rows.count > limit ? page.last?["id"] : nil)
+        return Page(devices: try page.map(device), nextCursor: rows.count > limit ? try page.last?.required("id") : nil)
     }
 
-    private static func device(_ row: PostgresRow) -> JSONValue {
-        [
-            "id": .optional(row["id"]), "name": .optional(row["name"]),
-            "device_type": .optional(row["device_type"]), "os": .optional(row["os"]),
-            "status": .optional(row["status"]), "trust_level": .optional(row["trust_level"]),
-            "user_id": .optional(row["user_id"]), "owner_name": .optional(row["owner_name"]),
-            "organization_id": .optional(row["organization_id"]),
-            "last_seen": .optional(row["last_seen"]), "enrolled_at": .optional(row["enrolled_at"]),
-            "created_at": .optional(row["created_at"]), "enrollment_expires_at": .optional(row["enrollment_expires_at"]),
-            "tailscale_device_id": .optional(row["tailscale_device_id"]),
-            "tailscale_hostname": .optional(row["tailscale_hostname"]), "tailscale_ip": .optional(row["tailscale_ip"]),
-            "tailscale_online": .bool(row.bool("tailscale_online") ?? false),
-            "link_ambiguous": .bool(row.bool("link_ambiguous") ?? false),
-            "revocation_pending": .bool(row.bool("revocation_pending") ?? false),
-        ]
+    private static func device(_ row: PostgresRow) throws -> JSONValue {
+        var device = JSONObject()
+        for column in textColumns { device[column] = .optional(try row.value(column)) }
+        for column in flagColumns { device[column] = .bool(try row.requiredBool(column)) }
+        return .object(device)
     }
+
+    /// The answer's fields, in this order, as the statement names its columns.
+    static let textColumns = [
+        "id", "name", "device_type", "os", "status", "trust_level", "user_id", "owner_name", "organization_id",
+        "last_seen", "enrolled_at", "created_at", "enrollment_expires_at", "tailscale_device_id",
+        "tailscale_hostname", "tailscale_ip",
+    ]
+    static let flagColumns = ["tailscale_online", "link_ambiguous", "revocation_pending"]
 
     /// One statement per scope and per first or later page (never `$1 IS NULL OR ...`), so
     /// that each plan is a range read of its own index. The cursor is the id of the last device
@@ -92,7 +90,7 @@ enum DeviceListingStore {
                    coalesce(n.addresses[1], d.tailscale_ip) AS tailscale_ip,
                    CASE WHEN n.node_id IS NULL THEN coalesce(d.tailscale_online, false)
                         ELSE \(InventorySQL.nodeIsOnline) END AS tailscale_online,
-                   (d.status = 'pending' AND EXISTS (
+                   (d.status = \(DeviceStatus.pending.sql) AND EXISTS (
                        SELECT 1 FROM device_events e
                        WHERE e.device_id = d.id AND e.event_type = 'tailscale_link_ambiguous')) AS link_ambiguous,
                    (r.device_id IS NOT NULL AND r.completed_at IS NULL) AS revocation_pending

@@ -33,7 +33,7 @@ enum DeviceRevocationAction: EnrollmentAction {
             ?? DeviceRevocationUpstream(services: call.services).attempt(deviceID, source: Self.name,
                                                                          clientAddress: call.request.clientAddress)
         return [
-            "success": true, "device_id": .string(deviceID), "status": "revoked",
+            "success": true, "device_id": .string(deviceID), "status": .string(DeviceStatus.revoked.rawValue),
             "upstream": completed ? "completed" : "pending",
         ]
     }
@@ -41,7 +41,7 @@ enum DeviceRevocationAction: EnrollmentAction {
     private static func history(_ call: ActionCall, _ deviceID: String, _ target: DeviceRevocationStore.Target) -> ChangeRecord {
         ChangeRecord(
             deviceEvents: [call.event("device_revoked", deviceID: deviceID, [
-                "revoked_by": .optional(call.caller.userID), "previous_status": .string(target.status),
+                "revoked_by": .optional(call.caller.userID), "previous_status": .string(target.status.rawValue),
                 "tailscale_device_id": .optional(target.nodeID), "minted_key": .bool(target.keyID != nil),
             ])],
             auditEntries: [call.audit("device_revoked", organizationID: target.organizationID, [

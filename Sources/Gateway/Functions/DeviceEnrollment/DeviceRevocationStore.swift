@@ -18,7 +18,7 @@ enum DeviceRevocationStore {
         let userID: String
         let organizationID: String?
         let name: String
-        let status: String
+        let status: DeviceStatus
         let nodeID: String?
         let keyID: String?
         /// Already revoked through this action: nil, or whether its upstream part is done.
@@ -43,7 +43,7 @@ enum DeviceRevocationStore {
             SELECT id, status FROM devices WHERE id = $1::uuid
         ), updated AS (
             UPDATE devices d SET
-                status = 'revoked',
+                status = \(DeviceStatus.revoked.sql),
                 tailscale_auth_key = NULL, enrollment_token = NULL, enrollment_token_hash = NULL,
                 metadata = (coalesce(d.metadata, '{}'::jsonb) - 'tailscale_auth_key')
                     || jsonb_build_object('revoked_at', now(), 'revoked_by', $2::uuid)
@@ -80,10 +80,11 @@ enum DeviceRevocationStore {
         """
 
     static func lock(_ deviceID: String, on connection: PostgresConnection) throws -> Target? {
-        guard let row = try connection.query(lockSQL, [deviceID]).first, let userID = row["user_id"] else { return nil }
-        return Target(userID: userID, organizationID: row["organization_id"], name: row["name"] ?? "",
-                      status: row["status"] ?? "", nodeID: row["tailscale_device_id"], keyID: row["tailscale_key_id"],
-                      upstreamCompleted: row.bool("recorded") == true ? row.bool("completed") ?? false : nil)
+        guard let row = try connection.query(lockSQL, [deviceID]).first else { return nil }
+        return Target(userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
+                      name: try row.required("name"), status: try DeviceStatus.parse(row.value("status")),
+                      nodeID: try row.value("tailscale_device_id"), keyID: try row.value("tailscale_key_id"),
+                      upstreamCompleted: try row.requiredBool("recorded") ? row.requiredBool("completed") : nil)
     }
 
     static func revoke(_ deviceID: String, by userID: String?, target: Target, nodeAction: RevokedNodeAction,
@@ -96,9 +97,12 @@ enum DeviceRevocationStore {
     static func claim(_ deviceID: String, in database: Database) throws -> (attempt: Int, work: PendingRevocation)? {
         try database.withConnection { connection in
             guard let row = try connection.query(claimSQL, [deviceID]).first else { return nil }
-            let work = PendingRevocation(deviceID: deviceID, nodeID: row["node_id"], keyID: row["key_id"],
-                                         nodeAction: RevokedNodeAction(rawValue: row["node_action"] ?? "") ?? .delete)
-            return (row.int("attempts") ?? 1, work)
+            guard let nodeAction = RevokedNodeAction(rawValue: try row.required("node_action")) else {
+                throw StoreError.unexpectedValue(column: "node_action")
+            }
+            let work = PendingRevocation(deviceID: deviceID, nodeID: try row.value("node_id"), keyID: try row.value("key_id"),
+                                         nodeAction: nodeAction)
+            return (try row.requiredInt("attempts"), work)
         }
     }
 
@@ -114,7 +118,7 @@ enum DeviceRevocationStore {
 
     static func due(firstRetryAfterSeconds: Int, limit: Int, in database: Database) throws -> [String] {
         try database.withConnection { connection in
-            try connection.query(dueSQL, [firstRetryAfterSeconds, limit]).rows.compactMap { $0["device_id"] }
+            try connection.query(dueSQL, [firstRetryAfterSeconds, limit]).rows.map { try $0.required("device_id") }
         }
     }
 }
