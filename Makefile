@@ -8,7 +8,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 BIN := .build/release/nexus-vault
-DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light wrk python3 python3-venv pkg-config gcc systemd strace
+DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light libnginx-mod-nchan wrk python3 python3-venv pkg-config gcc systemd strace chromium chromium-driver
 
 .PHONY: run test unit-test integration-test fuzz fuzz-build bench build deps python-deps clean
 

@@ -31,7 +31,8 @@ extension TailscaleClient {
     private func decodeAnswer(_ response: HTTPResponse, operation: String) throws(TailscaleError) -> JSONValue {
         switch response.status {
         case 200...299:
-            return try parseJSON(response.body, operation: operation)
+            // DELETE answers 200 with an empty body.
+            return response.body.isEmpty ? .null : try parseJSON(response.body, operation: operation)
         case 401:
             log("\(operation) still answered 401 with a fresh access token")
             throw .unauthorized

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Gateway
 
 /// `monitor`: the device monitor process. `serve` runs one (unless MONITOR_ENABLED=false) and
@@ -13,18 +10,12 @@ enum MonitorCommand {
         if child.services.tailscale == nil {
             child.logger.warning("no Tailscale OAuth client configured: the monitor has nothing to sync")
         }
+        let publisher = DeviceStatusPublisher(services: child.services)
         child.link.markReady()
         repeat {
             monitor.runRound()
-        } while !waitForStop(child.stopDescriptor, seconds: monitor.intervalSeconds)
+        } while !publisher.wait(untilStop: child.stopDescriptor, seconds: monitor.intervalSeconds)
         monitor.stop()
         return 0
-    }
-
-    /// Sleeps `seconds`, or less when a stop signal arrives; true when one did.
-    private static func waitForStop(_ descriptor: Int32, seconds: Int) -> Bool {
-        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&entry, 1, Int32(seconds * 1000))
-        return ready > 0
     }
 }

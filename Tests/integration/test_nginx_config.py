@@ -32,10 +32,11 @@ def assert_site_passes_nginx_t(site: str) -> None:
     certificate, key = self_signed_certificate(work)
     site = (site.replace("/etc/ssl/nexus-vault/fullchain.pem", str(certificate))
                 .replace("/etc/ssl/nexus-vault/privkey.pem", str(key))
-                .replace("/etc/nginx/snippets/nexus-vault-locations.conf", str(REPO / "nginx/nexus-vault-locations.conf"))
+                .replace("/etc/nginx/snippets/", f"{REPO / 'nginx'}/")
                 .replace("/var/log/nginx/", f"{work}/"))
     (work / "site.conf").write_text(site)
     (work / "nginx.conf").write_text(f"""
+load_module /usr/share/nginx/modules/ngx_nchan_module.so;
 pid {work}/nginx.pid;
 error_log {work}/error.log;
 events {{}}

@@ -77,6 +77,10 @@ def test_every_kind_of_action_works_as_the_runtime_role(runtime_stack):
     for action in ["list-devices", "sync-devices"]:
         answer = api.tailscale(action, admin.token)
         assert answer.status_code == 200, (action, answer.text)
+    listed = api.enrollment("list_devices", admin.token)
+    assert listed.status_code == 200, listed.text
+    revoked = api.enrollment("revoke_device", admin.token, device_id=enrolled.json()["device_id"])
+    assert revoked.status_code == 200, revoked.text
 
 
 def test_the_monitor_syncs_as_the_runtime_role(runtime_stack):

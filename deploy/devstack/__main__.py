@@ -66,6 +66,10 @@ Nexus Vault Gateway is running on {stack.base_url} (Tailscale: {tailscale}).
 {private_note(stack)}Demo admin user: {admin_id}  (token below valid 24 h; mint more with
   .build/release/nexus-vault token --user {admin_id} --env-file {stack.env_file})
 
+Device monitor page (signs in as the demo admin; the token stays in the URL fragment, which
+the browser never sends to a server):
+  {stack.monitor_url}#token={token}
+
 Try it:
   curl -s {stack.base_url}/functions/v1/health
   curl -s -X POST {stack.base_url}/functions/v1/device-enrollment \\

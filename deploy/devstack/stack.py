@@ -53,6 +53,7 @@ class Stack:
         self.postgres = PostgresCluster(str(self.service_dir / "pgdata"), config.postgres_port or free_port(),
                                         password_file=str(self.state / "postgres-password"))
         self.simulator_port = free_port()
+        self.publish_port = free_port()
         self.simulator: subprocess.Popen | None = None
         self.serve: subprocess.Popen | None = None
         self.nginx: subprocess.Popen | None = None
@@ -117,6 +118,7 @@ class Stack:
                     .replace("@@RUNTIME_DIR@@", str(self.run_dir))
                     .replace("@@NGINX_DIR@@", str(REPO / "nginx"))
                     .replace("@@HTTP_PORT@@", str(self.http_port))
+                    .replace("@@PUBLISH_PORT@@", str(self.publish_port))
                     .replace("@@RATE_LIMIT@@", self.config.nginx_rate_limit)
                     .replace("@@FASTCGI_ADDRESS@@", f"unix:{self.fastcgi_socket}")
                     .replace("@@CEILING_ADDRESS@@", f"unix:{self.ceiling_socket}"))
@@ -139,6 +141,7 @@ class Stack:
             "WORKERS": str(self.config.workers),
             "STATUS_FILE": str(self.status_file),
             "NEXUS_MIGRATIONS_DIR": str(REPO / "migrations"),
+            "MONITOR_PUBLISH_URL": f"http://127.0.0.1:{self.publish_port}/publish",
         }
         if self.config.real_tailscale is None:
             values.update({
@@ -190,6 +193,10 @@ class Stack:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"{self.base_url}/monitor/"
 
     @property
     def simulator_url(self) -> str:

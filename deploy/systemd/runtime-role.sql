@@ -18,3 +18,5 @@ GRANT SELECT, INSERT, UPDATE ON devices, organization_tailscale_config TO :"app_
 GRANT SELECT, INSERT ON device_events, audit_logs TO :"app_role";
 -- The service's own state: the synced inventory and the rate-limit counters come and go.
 GRANT SELECT, INSERT, UPDATE, DELETE ON tailscale_nodes, tailscale_sync_state, rate_limits TO :"app_role";
+-- Revocations: recorded with the status change, their upstream part marked done; kept.
+GRANT SELECT, INSERT, UPDATE ON device_revocations TO :"app_role";

@@ -1,6 +1,7 @@
 """The Tailscale API v2 routes the service uses, with the real request and answer shapes."""
 
 import re
+import time
 from urllib.parse import parse_qs
 
 from sim_request import Request, Response, basic_credentials
@@ -46,6 +47,13 @@ def get_device(tailnet: Tailnet, request: Request, match) -> Response:
 
 def delete_device(tailnet: Tailnet, _request: Request, match) -> Response:
     tailnet.delete_device(match["id"])
+    return Response(200)
+
+
+def expire_device(tailnet: Tailnet, _request: Request, match) -> Response:
+    """Expires the node's key: it is cut off from the tailnet until it signs in again."""
+    now = time.time()
+    tailnet.update_device(match["id"], key_expired_at=now, connected=False, last_seen=now)
     return Response(200)
 
 
@@ -95,6 +103,7 @@ API_ROUTES = [
     ("GET", rf"/api/v2/tailnet/{TAILNET}/devices", "device_list", DEVICE_READ_SCOPES, list_devices),
     ("GET", rf"/api/v2/device/{IDENTIFIER}", "device_get", DEVICE_READ_SCOPES, get_device),
     ("DELETE", rf"/api/v2/device/{IDENTIFIER}", "device_delete", DEVICE_WRITE_SCOPES, delete_device),
+    ("POST", rf"/api/v2/device/{IDENTIFIER}/expire", "device_expire", DEVICE_WRITE_SCOPES, expire_device),
     ("POST", rf"/api/v2/device/{IDENTIFIER}/authorized", "device_authorized", DEVICE_WRITE_SCOPES, authorize_device),
     ("POST", rf"/api/v2/device/{IDENTIFIER}/tags", "device_tags", DEVICE_WRITE_SCOPES, set_device_tags),
     ("POST", rf"/api/v2/tailnet/{TAILNET}/keys", "key_create", KEY_WRITE_SCOPES, create_key),

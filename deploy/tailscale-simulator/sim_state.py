@@ -61,6 +61,8 @@ class Device:
     # Older control servers send no connectedToControl; tests use this to check the fallback.
     legacy: bool = False
     keys: dict = field(default_factory=dict)
+    # When an admin expired the node's key (POST /api/v2/device/{id}/expire); None: never.
+    key_expired_at: float | None = None
 
     def render(self, all_fields: bool) -> dict:
         tagged = bool(self.tags)
@@ -81,8 +83,9 @@ class Device:
         if self.legacy or not self.connected:
             device["lastSeen"] = rfc3339(self.last_seen)
         device.update({
-            "keyExpiryDisabled": tagged,
-            "expires": "0001-01-01T00:00:00Z" if tagged else rfc3339(self.created + 180 * 86400),
+            "keyExpiryDisabled": tagged and self.key_expired_at is None,
+            "expires": rfc3339(self.key_expired_at) if self.key_expired_at is not None
+            else "0001-01-01T00:00:00Z" if tagged else rfc3339(self.created + 180 * 86400),
             "authorized": self.authorized,
             "isExternal": False,
             "machineKey": "mkey:" + self.keys["machine"],

@@ -38,7 +38,11 @@ public final class GatewayRouter: FastCGIResponder {
 
     /// `outcome` is what the function reported, for the access log (nil when no function ran).
     private func route(_ request: FastCGIRequest, outcome: inout FunctionOutcome?) -> FastCGIResponse {
-        guard request.path.hasPrefix(Self.prefix) else { return writer.error(.functionNotFound) }
+        guard request.path.hasPrefix(Self.prefix) else {
+            guard request.path == LiveUpdatesAuthorization.path else { return writer.error(.functionNotFound) }
+            let authorization = LiveUpdatesAuthorization(requestURI: request.header(LiveUpdatesAuthorization.subscriptionHeader) ?? "")
+            return answer(authorization.handle(APIRequest(fastCGI: request, body: JSONObject()), services: services), outcome: &outcome)
+        }
         let name = String(request.path.dropFirst(Self.prefix.count))
         switch name {
         case "health": return probe(request) { writer.json(200, ["status": "ok"]) }
@@ -56,7 +60,10 @@ public final class GatewayRouter: FastCGIResponder {
         }
         if request.bodyExceededLimit { return writer.error(.bodyTooLarge) }
         guard let body = Self.decodeBody(request.body) else { return writer.error(.invalidJSON) }
-        let handled = function.handle(APIRequest(fastCGI: request, body: body), services: services)
+        return answer(function.handle(APIRequest(fastCGI: request, body: body), services: services), outcome: &outcome)
+    }
+
+    private func answer(_ handled: FunctionOutcome, outcome: inout FunctionOutcome?) -> FastCGIResponse {
         outcome = handled
         switch handled.answer {
         case .success(let answer): return writer.json(200, answer)

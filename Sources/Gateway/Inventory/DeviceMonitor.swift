@@ -36,6 +36,7 @@ public final class DeviceMonitor {
         guard leading else { return .following }
         purgeExpiredRateLimits()
         guard let client = services.tailscale else { return .notConfigured }
+        defer { DeviceRevocationUpstream(services: services).retryDue() }
         do {
             let devices = try InventoryFetch(client: client, services: services).devices()
             let outcome = try InventorySync(offlineAfterSeconds: services.settings.monitor.offlineAfterSeconds)

@@ -44,6 +44,9 @@ public struct Settings: Sendable {
         public var offlineAfterSeconds: Int
         /// How old the synced inventory may be before a polling action refreshes it.
         public var inventoryMaxAgeSeconds: Int
+        /// Where the monitor process posts each `device_status` notice (nginx's nchan publisher,
+        /// the organization id appended); nil: live updates off.
+        public var publishURL: String?
     }
 
     public var databaseURL: String
@@ -55,6 +58,9 @@ public struct Settings: Sendable {
     public var secretsKey: SecretBox
     public var pool: Pool
     public var monitor: Monitor
+    /// What `revoke_device` does to the device's node: remove it from the tailnet, or only
+    /// expire its key (the machine stays listed, disconnected, until an admin deletes it).
+    public var revokedNode: RevokedNodeAction
     public var corsAllowOrigin: String
     public var enrollmentTokenTTLSeconds: Int
     /// Failed `verify` attempts allowed per user and per client address in one window.
@@ -74,6 +80,11 @@ public struct Settings: Sendable {
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
+}
+
+/// `REVOCATION_NODE_ACTION`: what a revocation does to the device's tailnet node.
+public enum RevokedNodeAction: String, CaseIterable, Sendable {
+    case delete, expire
 }
 
 public struct SettingsError: Error, CustomStringConvertible {
@@ -139,7 +150,8 @@ extension Settings {
             enabled: r.bool("MONITOR_ENABLED", default: true),
             intervalSeconds: r.int("MONITOR_INTERVAL_SECONDS", default: 30, in: 1...3600),
             offlineAfterSeconds: r.int("DEVICE_OFFLINE_AFTER_SECONDS", default: 120, in: 1...86400),
-            inventoryMaxAgeSeconds: r.int("INVENTORY_MAX_AGE_SECONDS", default: 5, in: 1...3600))
+            inventoryMaxAgeSeconds: r.int("INVENTORY_MAX_AGE_SECONDS", default: 5, in: 1...3600),
+            publishURL: r.optional("MONITOR_PUBLISH_URL").map { r.url("MONITOR_PUBLISH_URL", $0) })
         let settings = Settings(
             databaseURL: databaseURL ?? "",
             databaseStatementTimeoutMilliseconds: r.int("DB_STATEMENT_TIMEOUT_MS", default: 5000, in: 100...600_000),
@@ -147,6 +159,7 @@ extension Settings {
             migrationsDirectory: r.string("NEXUS_MIGRATIONS_DIR", default: "migrations"),
             jwt: jwt, tailscale: tailscale, secretsKey: secretsKey ?? SettingsReader.placeholderBox,
             pool: pool, monitor: monitor,
+            revokedNode: r.choice("REVOCATION_NODE_ACTION", default: RevokedNodeAction.delete),
             corsAllowOrigin: r.string("CORS_ALLOW_ORIGIN", default: "*"),
             enrollmentTokenTTLSeconds: r.int("ENROLLMENT_TOKEN_TTL_HOURS", default: 24, in: 1...720) * 3600,
             verifyFailureLimit: r.int("VERIFY_FAILURE_LIMIT", default: 10, in: 1...100_000),

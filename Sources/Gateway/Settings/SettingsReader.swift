@@ -85,8 +85,22 @@ struct SettingsReader {
         return value
     }
 
+    /// One of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) -> T where T.RawValue == String {
+        let value = string(name, default: fallback.rawValue)
+        guard let chosen = T(rawValue: value) else {
+            problem("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(value.debugDescription)")
+            return fallback
+        }
+        return chosen
+    }
+
     mutating func url(_ name: String, default fallback: String) -> String {
-        let value = string(name, default: fallback)
+        url(name, string(name, default: fallback))
+    }
+
+    /// An http(s) URL without a trailing slash.
+    mutating func url(_ name: String, _ value: String) -> String {
         if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { problem("\(name) must be an http:// or https:// URL") }
         return value.hasSuffix("/") ? String(value.dropLast()) : value
     }

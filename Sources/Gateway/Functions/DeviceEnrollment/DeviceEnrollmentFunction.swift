@@ -12,6 +12,8 @@ public struct DeviceEnrollmentFunction: GatewayFunction {
         SilentEnrollmentAction.self,
         VerifyTokenAction.self,
         CheckTailscaleStatusAction.self,
+        DeviceListingAction.self,
+        DeviceRevocationAction.self,
     ]
 
     public init() {}
