@@ -41,8 +41,9 @@ fuzz: fuzz-build
 # Swift code with the fuzzer's coverage and the address sanitizer (swiftc has no undefined-
 # behaviour sanitizer: Swift traps on overflow and out-of-bounds itself); C code with address and
 # undefined-behaviour checks that trap (no runtime needed: libFuzzer reports the signal).
+# Without build-manifest caching: a cached manifest misses files added to the root package since.
 fuzz-build: deps
-	cd Tests/Fuzz && $(SWIFT) build -c release --scratch-path $(FUZZ_BUILD) \
+	cd Tests/Fuzz && $(SWIFT) build -c release --scratch-path $(FUZZ_BUILD) --disable-build-manifest-caching \
 		--sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
 		-Xcc -fsanitize=undefined -Xcc -fsanitize-trap=undefined
 
