@@ -8,6 +8,7 @@ import grp
 import hashlib
 import os
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
@@ -117,6 +118,7 @@ class Stack:
         rendered = (template
                     .replace("@@RUNTIME_DIR@@", str(self.run_dir))
                     .replace("@@NGINX_DIR@@", str(REPO / "nginx"))
+                    .replace("@@STATIC_ROOT@@", str(self.publish_static_files()))
                     .replace("@@HTTP_PORT@@", str(self.http_port))
                     .replace("@@PUBLISH_PORT@@", str(self.publish_port))
                     .replace("@@RATE_LIMIT@@", self.config.nginx_rate_limit)
@@ -128,6 +130,17 @@ class Stack:
         conf.write_text(rendered, encoding="utf-8")
         subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(self.run_dir)], check=True)
         self.nginx = spawn(["nginx", "-c", str(conf), "-p", str(self.run_dir)], stderr=self._log_sink("nginx.log"))
+
+    def publish_static_files(self) -> Path:
+        """A copy of the monitor page where nginx's unprivileged workers can read it (the run
+        directory), as production installs it under /usr/share: a clone in a private folder
+        is not readable by www-data."""
+        root = self.run_dir / "static"
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(REPO / "nginx/monitor", root / "monitor")
+        for path in [root, *root.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        return root
 
     def write_env_file(self) -> None:
         persisted = self._persisted_secrets()
