@@ -14,7 +14,6 @@ let lean: [SwiftSetting] = [
 
 let package = Package(
     name: "nexus-vault",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nexus-vault", targets: ["nexus-vault"]),
         // For the fuzz targets in Tests/Fuzz (a package of its own that depends on this one).

@@ -36,15 +36,17 @@ public struct Principal {
 
     public var isServiceRole: Bool { tokenRole == .serviceRole }
 
-    /// The caller's profile; nil for API keys and for users without one.
-    public var profile: Profile? { get throws { try profileLoader?.load() } }
-    public var organizationID: String? { get throws { try profile?.organizationID } }
-    public var isGlobalAdmin: Bool { get throws { try profile?.role == .globalAdmin } }
+    /// The caller's profile, read from the database on first use; nil for API keys and for
+    /// users without one.
+    public func loadProfile() throws -> Profile? { try profileLoader?.load() }
+    /// The caller's organization (loads the profile).
+    public func loadOrganizationID() throws -> String? { try loadProfile()?.organizationID }
+    public var isGlobalAdmin: Bool { get throws { try loadProfile()?.role == .globalAdmin } }
 
     /// "Admin of org X": `org_admin` of X, or `global_admin`, or a `service_role` key.
     public func isAdmin(of organizationID: String?) throws -> Bool {
         if isServiceRole { return true }
-        guard let profile = try profile else { return false }
+        guard let profile = try loadProfile() else { return false }
         if profile.role == .globalAdmin { return true }
         guard let organizationID, profile.role == .orgAdmin else { return false }
         return profile.organizationID == organizationID
@@ -56,14 +58,14 @@ public struct Principal {
     /// the tailnet pre-authorized.
     public func requireKeyHolder() throws {
         if isServiceRole { return }
-        guard !isAnonymousSignIn, try profile?.organizationID != nil else { throw APIError.forbidden }
+        guard !isAnonymousSignIn, try loadProfile()?.organizationID != nil else { throw APIError.forbidden }
     }
 
     /// Admin of at least their own organization (or of all).
     public var isAnyAdmin: Bool {
         get throws {
             if isServiceRole { return true }
-            let role = try profile?.role
+            let role = try loadProfile()?.role
             return role == .globalAdmin || role == .orgAdmin
         }
     }
@@ -85,18 +87,5 @@ final class ProfileLoader {
         let profile = try ProfileStore.load(userID: userID, in: database)
         loaded = .some(profile)
         return profile
-    }
-}
-
-/// The one query for a user's profile (the caller's, or the target user of an admin action).
-enum ProfileStore {
-    static func load(userID: String, in database: Database) throws -> Profile? {
-        let row = try database.withConnection { connection in
-            try connection.query("SELECT organization_id::text AS organization_id, role::text AS role FROM profiles WHERE id = $1::uuid",
-                                 [userID]).first
-        }
-        guard let row else { return nil }
-        guard let role = UserRole(rawValue: try row.required("role")) else { throw StoreError.unexpectedValue(column: "role") }
-        return Profile(userID: userID, organizationID: try row.value("organization_id"), role: role)
     }
 }

@@ -27,7 +27,7 @@ enum VisibleNodes {
 
     static func scope(for caller: Principal, in database: Database) throws -> VisibleNodes {
         if try caller.isServiceRole || caller.isGlobalAdmin { return .all }
-        let profile = try caller.profile
+        let profile = try caller.loadProfile()
         if profile?.role == .orgAdmin, let organizationID = profile?.organizationID {
             let row = try database.withConnection { connection in try connection.query(organizationSQL, [organizationID]).first }
             return .organization(linkedHere: strings(row?["linked_here"]), linkedElsewhere: strings(row?["linked_elsewhere"]),

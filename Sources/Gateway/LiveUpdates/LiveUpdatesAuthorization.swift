@@ -28,7 +28,7 @@ struct LiveUpdatesAuthorization {
                                                                  database: services.database)
             outcome.userID = caller.userID
             guard let organizationID = Self.organization(in: requestURI),
-                  try caller.isAdmin(of: organizationID) || caller.organizationID == organizationID
+                  try caller.isAdmin(of: organizationID) || caller.loadOrganizationID() == organizationID
             else { throw APIError.forbidden }
             return ["success": true, "organization_id": .string(organizationID)]
         }

@@ -49,7 +49,7 @@ enum CreatePendingDeviceAction: EnrollmentAction {
             throw EnrollmentError.userNotFound
         }
         let profile = userID == call.caller.userID
-            ? try call.caller.profile
+            ? try call.caller.loadProfile()
             : try ProfileStore.load(userID: userID, in: call.database)
         guard let profile, try call.caller.isAdmin(of: profile.organizationID) else { throw EnrollmentError.userNotFound }
         return profile

@@ -29,7 +29,7 @@ enum DeviceListingAction: EnrollmentAction {
     private static func organization(of scope: DeviceListingScope, _ call: ActionCall) throws -> String? {
         switch scope {
         case .organization(let id): id
-        case .user: try call.caller.organizationID
+        case .user: try call.caller.loadOrganizationID()
         case .everything: nil
         }
     }
@@ -51,7 +51,7 @@ enum DeviceListingAction: EnrollmentAction {
             return .organization(requested)
         }
         if caller.isServiceRole { return .everything }
-        if try caller.isAnyAdmin, let own = try caller.organizationID { return .organization(own) }
+        if try caller.isAnyAdmin, let own = try caller.loadOrganizationID() { return .organization(own) }
         guard let userID = caller.userID else { throw APIError.forbidden }
         return .user(userID)
     }

@@ -14,7 +14,7 @@ enum DeviceRevocationAction: EnrollmentAction {
         guard let deviceID = try OptionalField.text(call.body, "device_id", orThrow: Self.deviceNotFound)?.lowercased()
         else { throw Self.deviceIDRequired }
         guard UUIDText.isValid(deviceID) else { throw Self.deviceNotFound }
-        _ = try call.caller.profile  // read before the transaction, which then only locks the device
+        _ = try call.caller.loadProfile()  // read before the transaction, which then only locks the device
         let upstreamCompleted = try call.database.withConnection { connection in
             try connection.transaction { connection -> Bool? in
                 guard let target = try DeviceRevocationStore.lock(deviceID, on: connection) else { throw Self.deviceNotFound }

@@ -8,7 +8,7 @@ enum GenerateTokenAction: EnrollmentAction {
     static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         try call.caller.requireKeyHolder()
         guard let userID = call.caller.userID else { throw EnrollmentError.userNotFound }
-        let device = PendingDevice(userID: userID, organizationID: try call.caller.organizationID,
+        let device = PendingDevice(userID: userID, organizationID: try call.caller.loadOrganizationID(),
                                    name: fields.deviceName ?? "New Device", type: fields.deviceType ?? .laptop,
                                    os: fields.os, createdBy: userID,
                                    tokenLifetimeSeconds: call.settings.enrollmentTokenTTLSeconds)

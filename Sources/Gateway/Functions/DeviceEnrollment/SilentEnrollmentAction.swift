@@ -24,7 +24,7 @@ enum SilentEnrollmentAction: EnrollmentAction {
 
     private static func newDevice(_ call: ActionCall, fields: EnrollmentFields, userID: String, fingerprint: String) throws -> SilentlyEnrolledDevice {
         SilentlyEnrolledDevice(
-            id: SecureRandom.uuidV4(), userID: userID, organizationID: try call.caller.organizationID,
+            id: SecureRandom.uuidV4(), userID: userID, organizationID: try call.caller.loadOrganizationID(),
             name: fields.deviceName ?? "Auto-enrolled Device", type: fields.deviceType ?? .laptop,
             os: fields.os, fingerprint: fingerprint)
     }

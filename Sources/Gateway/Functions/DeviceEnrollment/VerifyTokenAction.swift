@@ -63,7 +63,7 @@ enum VerifyTokenAction: EnrollmentAction {
     private static func mayRedeem(_ call: ActionCall, _ device: RedeemableDevice) throws -> Bool {
         if try call.caller.isAdmin(of: device.organizationID) { return true }
         guard call.caller.userID == device.userID, let organizationID = device.organizationID else { return false }
-        return try call.caller.profile?.organizationID == organizationID
+        return try call.caller.loadProfile()?.organizationID == organizationID
     }
 
     /// The device's own key, else the organization's, else the setting's (never minted here:

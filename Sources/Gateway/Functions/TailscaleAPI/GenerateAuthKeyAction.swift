@@ -39,7 +39,7 @@ enum GenerateAuthKeyAction: TailscaleAction {
         let requestedTags = try tagsField(call)
         let group = try groupField(call)
         let device = try call.text("deviceId").map { try AccessibleDevice.load(id: $0, for: call) }
-        let organizationID = try device?.organizationID ?? call.caller.organizationID
+        let organizationID = try device?.organizationID ?? call.caller.loadOrganizationID()
         let config = try call.database.withConnection { connection in
             try OrganizationTailscaleConfig.newestActive(organizationID: organizationID, on: connection)
         }

@@ -26,7 +26,7 @@ enum SyncDevicesAction: TailscaleAction {
         let requested = call.text("organization_id")?.lowercased()
         if let requested, !UUIDText.isValid(requested) { throw APIError.badRequest("Invalid organization_id") }
         if try caller.isServiceRole || caller.isGlobalAdmin { return requested }
-        guard let own = try caller.organizationID, requested == nil || requested == own else { throw APIError.forbidden }
+        guard let own = try caller.loadOrganizationID(), requested == nil || requested == own else { throw APIError.forbidden }
         return own
     }
 
