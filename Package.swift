@@ -41,10 +41,10 @@ let package = Package(
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims"], swiftSettings: lean),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Supervisor", dependencies: ["CShims", "JSON", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Postgres", dependencies: ["CPostgres", "Crypto", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"], swiftSettings: lean),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
             "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem",

@@ -89,20 +89,20 @@ int nv_set_parent_death_signal(int signal) {
 int nv_scoreboard_create(void) {
     int fd = memfd_create("nexus-vault-scoreboard", MFD_CLOEXEC);
     if (fd < 0) return -1;
-    if (ftruncate(fd, sizeof(nv_scoreboard_slot)) != 0) {
+    if (ftruncate(fd, sizeof(nv_scoreboard)) != 0) {
         close(fd);
         return -1;
     }
     return fd;
 }
 
-nv_scoreboard_slot *nv_scoreboard_map(int fd) {
-    void *address = mmap(NULL, sizeof(nv_scoreboard_slot), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    return address == MAP_FAILED ? NULL : (nv_scoreboard_slot *)address;
+nv_scoreboard *nv_scoreboard_map(int fd) {
+    void *address = mmap(NULL, sizeof(nv_scoreboard), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return address == MAP_FAILED ? NULL : (nv_scoreboard *)address;
 }
 
-void nv_scoreboard_unmap(nv_scoreboard_slot *slot) {
-    if (slot) munmap(slot, sizeof(nv_scoreboard_slot));
+void nv_scoreboard_unmap(nv_scoreboard *board) {
+    if (board) munmap(board, sizeof(nv_scoreboard));
 }
 
 int64_t nv_monotonic_ns(void) {
@@ -111,23 +111,37 @@ int64_t nv_monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-void nv_scoreboard_mark_ready(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->ready, 1, __ATOMIC_RELEASE);
+void nv_scoreboard_mark_ready(nv_scoreboard *board, uint32_t threads) {
+    if (threads > NV_SCOREBOARD_MAX_THREADS) threads = NV_SCOREBOARD_MAX_THREADS;
+    __atomic_store_n(&board->threads, threads, __ATOMIC_RELEASE);
+    __atomic_store_n(&board->ready, 1, __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_request_started(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->busy_since_ns, nv_monotonic_ns(), __ATOMIC_RELEASE);
+void nv_scoreboard_request_started(nv_scoreboard *board, uint32_t thread) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) return;
+    __atomic_store_n(&board->slots[thread].busy_since_ns, nv_monotonic_ns(), __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_request_finished(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->busy_since_ns, 0, __ATOMIC_RELEASE);
-    __atomic_fetch_add(&slot->requests, 1, __ATOMIC_RELEASE);
+void nv_scoreboard_request_finished(nv_scoreboard *board, uint32_t thread) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) return;
+    __atomic_store_n(&board->slots[thread].busy_since_ns, 0, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&board->slots[thread].requests, 1, __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready) {
-    *requests = __atomic_load_n(&slot->requests, __ATOMIC_ACQUIRE);
-    *busy_since_ns = __atomic_load_n(&slot->busy_since_ns, __ATOMIC_ACQUIRE);
-    *ready = __atomic_load_n(&slot->ready, __ATOMIC_ACQUIRE);
+void nv_scoreboard_read(const nv_scoreboard *board, uint32_t *ready, uint32_t *threads) {
+    *ready = __atomic_load_n(&board->ready, __ATOMIC_ACQUIRE);
+    uint32_t count = __atomic_load_n(&board->threads, __ATOMIC_ACQUIRE);
+    *threads = count > NV_SCOREBOARD_MAX_THREADS ? NV_SCOREBOARD_MAX_THREADS : count;
+}
+
+void nv_scoreboard_read_thread(const nv_scoreboard *board, uint32_t thread, uint64_t *requests, int64_t *busy_since_ns) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) {
+        *requests = 0;
+        *busy_since_ns = 0;
+        return;
+    }
+    *requests = __atomic_load_n(&board->slots[thread].requests, __ATOMIC_ACQUIRE);
+    *busy_since_ns = __atomic_load_n(&board->slots[thread].busy_since_ns, __ATOMIC_ACQUIRE);
 }
 
 int nv_accept_waiter_create(int stop_fd, int listen_fd) {

@@ -23,26 +23,35 @@ int nv_signals_install(const int *signals, int count);
 // Resets the given signals to their default disposition (for a child before exec).
 void nv_signals_reset(const int *signals, int count);
 
-// --- the scoreboard: one shared-memory slot per child (PHP-FPM's design) ---
-// The child updates its slot around every request with plain atomic stores (no system call,
-// no wake-up of the supervisor); the supervisor reads all slots on its own schedule.
+// --- the scoreboard: one shared-memory area per child, a slot per request thread (PHP-FPM's
+// design, per thread) ---
+// Each request thread updates its own slot around every request with plain atomic stores (no
+// system call, no lock, no wake-up of the supervisor); the supervisor reads all slots on its
+// own schedule.
 #include <stdint.h>
-typedef struct nv_scoreboard_slot {
-    uint64_t requests;       // requests finished
-    int64_t busy_since_ns;   // CLOCK_MONOTONIC when the current request started; 0 = idle
+#define NV_SCOREBOARD_MAX_THREADS 256
+typedef struct nv_scoreboard_thread {
+    uint64_t requests;       // requests this thread finished
+    int64_t busy_since_ns;   // CLOCK_MONOTONIC when its current request started; 0 = idle
+} nv_scoreboard_thread;
+typedef struct nv_scoreboard {
     uint32_t ready;          // 1 once the child can take requests
-    uint32_t reserved;
-} nv_scoreboard_slot;
+    uint32_t threads;        // request threads in use (slots 0..threads-1), set before ready
+    nv_scoreboard_thread slots[NV_SCOREBOARD_MAX_THREADS];
+} nv_scoreboard;
 
-// A new anonymous shared-memory file (memfd, close-on-exec) sized for one slot; -1 on failure.
+// A new anonymous shared-memory file (memfd, close-on-exec) sized for one scoreboard; -1 on failure.
 int nv_scoreboard_create(void);
-// Maps a slot file read-write and shared; NULL on failure.
-nv_scoreboard_slot *nv_scoreboard_map(int fd);
-void nv_scoreboard_unmap(nv_scoreboard_slot *slot);
-void nv_scoreboard_mark_ready(nv_scoreboard_slot *slot);
-void nv_scoreboard_request_started(nv_scoreboard_slot *slot);
-void nv_scoreboard_request_finished(nv_scoreboard_slot *slot);
-void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready);
+// Maps a scoreboard file read-write and shared; NULL on failure.
+nv_scoreboard *nv_scoreboard_map(int fd);
+void nv_scoreboard_unmap(nv_scoreboard *board);
+// Publishes the thread count (clamped to NV_SCOREBOARD_MAX_THREADS), then readiness.
+void nv_scoreboard_mark_ready(nv_scoreboard *board, uint32_t threads);
+void nv_scoreboard_request_started(nv_scoreboard *board, uint32_t thread);
+void nv_scoreboard_request_finished(nv_scoreboard *board, uint32_t thread);
+// Readiness and thread count; then one thread's slot.
+void nv_scoreboard_read(const nv_scoreboard *board, uint32_t *ready, uint32_t *threads);
+void nv_scoreboard_read_thread(const nv_scoreboard *board, uint32_t thread, uint64_t *requests, int64_t *busy_since_ns);
 int64_t nv_monotonic_ns(void);
 
 // --- waiting for a connection (workers sharing one listen socket) ---
