@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl", "CShims", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
-            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem",
+            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CShims",
         ], swiftSettings: lean),
         .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem"], swiftSettings: lean,
                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),

@@ -12,6 +12,8 @@ public final class Services: @unchecked Sendable {
     public let database: Database
     public let authenticator: Authenticator
     public let logger: Logger
+    /// Per-host hit counters in shared memory (limits that must not write to the database).
+    public let hostCounters = HostCounters()
     /// The Tailscale API client (reused libcurl handles, one cached OAuth token); nil when no
     /// OAuth client is configured.
     public let tailscale: TailscaleClient?
