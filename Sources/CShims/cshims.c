@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,6 +76,10 @@ void nv_signals_reset(const int *signals, int count) {
     action.sa_handler = SIG_DFL;
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < count; i++) sigaction(signals[i], &action, NULL);
+}
+
+void nv_return_free_memory(void) {
+    malloc_trim(0);
 }
 
 int nv_set_parent_death_signal(int signal) {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CShims
 import FastCGI
 import Gateway
 import Supervisor
@@ -21,7 +22,7 @@ enum WorkerCommand {
         link.markReady(threads: threads)
         let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted(thread:),
                                                                 requestFinished: link.requestFinished(thread:),
-                                                                everySecond: router.flushLogs))
+                                                                everySecond: { router.flushLogs(); returnFreeMemory() }))
         router.flushLogs()
         switch exit {
         case .stopRequested, .recycled: return 0
@@ -29,5 +30,12 @@ enum WorkerCommand {
             child.logger.error("listen socket failed", [("errno", .int(Int(code)))])
             return ExitCode.unavailable
         }
+    }
+
+    /// Memory that a request thread freed stays in its malloc arena; a large transient
+    /// allocation (an inventory refresh parses every node of the tailnet) would keep the worker
+    /// that size. Handing free pages back once a second keeps it near its working set.
+    private static func returnFreeMemory() {
+        nv_return_free_memory()
     }
 }

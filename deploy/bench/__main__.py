@@ -14,7 +14,7 @@ from deploy.devstack.stack import REPO, Stack, StackConfig
 
 from . import entry, memory, wrk
 from .ceiling import Ceiling
-from .fixtures import Fixtures
+from .fixtures import Fixtures, SetupFailed
 from .go_peer import GoPeer
 from .report import format_run, write_json
 from .results import BenchRun, RunParameters, ScenarioResult
@@ -92,6 +92,7 @@ def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> 
     # several percent: each round measures both ceilings, then every scenario followed at once
     # by its Go peer, and the report takes medians over the rounds of the ratios between
     # neighbours in time (not against one early figure).
+    _compare_with_peers(fixtures)
     references = [OLD_CEILING] + [scenario.peer for scenario in SCENARIOS if scenario.peer]
     rounds: dict[str, list[ScenarioResult]] = {scenario.name: [] for scenario in [CEILING, *references, *SCENARIOS]}
     for _ in range(parameters.rounds):
@@ -110,6 +111,21 @@ def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> 
     run.scenarios = [_median(rounds[scenario.name], ceilings, rounds[scenario.peer.name] if scenario.peer else None)
                      for scenario in SCENARIOS]
     return run
+
+
+def _compare_with_peers(fixtures: Fixtures) -> None:
+    """The peer must give the same answer to the same request, or its figures mean nothing."""
+    for scenario in SCENARIOS:
+        if not scenario.peer:
+            continue
+        try:
+            ours = fixtures.send(wrk.first(scenario.request(fixtures)))
+            theirs = fixtures.send(wrk.first(scenario.peer.request(fixtures)))
+        except SetupFailed as failure:
+            print(f"bench: {scenario.name}: setup failed ({failure})", file=sys.stderr)
+            continue
+        verdict = "same answer" if ours == theirs else f"DIFFERENT answers: ours {ours}, the peer's {theirs}"
+        print(f"bench: {scenario.name} and {scenario.peer.name}: {verdict}", file=sys.stderr, flush=True)
 
 
 def _median(results: list[ScenarioResult], ceilings: list[ScenarioResult] | None = None,

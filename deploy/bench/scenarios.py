@@ -48,6 +48,15 @@ def enroll_known_devices(f: Fixtures) -> Requests:
             for user_id, fingerprint in f.population]
 
 
+def check_devices(f: Fixtures) -> Requests:
+    return [f.as_anon("tailscale-api", action="check-device", identifier=hostname) for hostname in f.tailnet_hostnames]
+
+
+def poll_joining_devices(f: Fixtures) -> Requests:
+    return [f.as_population_user(user_id, "device-enrollment", action="check_tailscale_status", enrollment_token=device_id)
+            for user_id, device_id in f.polled_population]
+
+
 # Today's ceiling (a connection per request), and the new one: threads with kept connections.
 CEILING = Scenario("ceiling (C, keep-alive)", lambda f: HTTPRequest("GET", "/ceiling-keepalive/health"))
 OLD_CEILING = Scenario("ceiling (C, no keep-alive)", lambda f: HTTPRequest("GET", "/ceiling/health"))
@@ -60,10 +69,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("generate_token", lambda f: [f.as_population_user(user_id, "device-enrollment", action="generate_token",
                                                                device_name="Bench Token Device")
                                           for user_id in f.population_tokens], uses_database=True),
-    Scenario("check-device", lambda f: [f.as_anon("tailscale-api", action="check-device", identifier=hostname)
-                                        for hostname in f.tailnet_hostnames],
-             calls_tailscale=True, uses_database=True),
-    Scenario("check_tailscale_status", lambda f: [f.as_population_user(
-        user_id, "device-enrollment", action="check_tailscale_status", enrollment_token=device_id)
-        for user_id, device_id in f.polled_population], calls_tailscale=True, uses_database=True),
+    Scenario("check-device", check_devices, calls_tailscale=True, uses_database=True,
+             peer=peer_of("check-device", check_devices)),
+    Scenario("check_tailscale_status", poll_joining_devices, calls_tailscale=True, uses_database=True,
+             peer=peer_of("check_tailscale_status", poll_joining_devices)),
 ]

@@ -87,6 +87,10 @@ int nv_accept_waiter_create(int stop_fd, int listen_fd);
 // 2 on timeout, -1 on error (errno set; EINTR retried).
 int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
 
+// --- memory ---
+// Returns the free pages of every malloc arena to the kernel (glibc's malloc_trim).
+void nv_return_free_memory(void);
+
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (Linux PR_SET_PDEATHSIG).
 int nv_set_parent_death_signal(int signal);

@@ -6,7 +6,12 @@
 //	go-peer SOCKET_PATH DATABASE_URL JWT_SECRET POOL_SIZE
 //
 // Routes: GET /functions/v1/health, POST /functions/v1/device-enrollment with `enroll` of a
-// device the caller already has. Anything else answers 404: the peer exists to be measured.
+// device the caller already has and `check_tailscale_status` of a device whose node has not
+// joined yet, POST /functions/v1/tailscale-api with `check-device` (anon
+// key, limited per client address in memory, like the gateway's per-host counters; answered
+// from the synced inventory as it stands: the peer never refreshes a stale one, which the
+// gateway does once per INVENTORY_MAX_AGE_SECONDS, so the peer does a little less work).
+// Anything else answers 404: the peer exists to be measured.
 package main
 
 import (
@@ -19,8 +24,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v4"
@@ -39,11 +46,50 @@ WITH found AS (
 )
 SELECT found.id::text AS id, found.status FROM found, relaxed_commit`
 
+// The gateway's NodeLookup.byIdentifier wrapped by withFreshness, with InventoryNode.columns
+// and InventorySQL.nodeIsOnline spelled out, verbatim.
+const nodeByIdentifierSQL = `
+SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
+FROM tailscale_sync_state s
+LEFT JOIN LATERAL (SELECT n.raw::text AS node_raw, coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false) AS node_online FROM tailscale_nodes n
+WHERE lower(n.hostname) = $1 OR lower(n.dns_name) = $1
+   OR split_part(lower(n.dns_name), '.', 1) = $1 OR n.addresses @> ARRAY[$1]
+ORDER BY CASE WHEN lower(n.hostname) = $1 THEN 0 WHEN lower(n.dns_name) = $1 THEN 1
+              WHEN split_part(lower(n.dns_name), '.', 1) = $1 THEN 2 ELSE 3 END,
+         node_online DESC
+LIMIT 1) found ON true
+WHERE s.id = 1`
+
+// The gateway's JoiningDeviceLookup.select with InventoryNode.columns spelled out, verbatim.
+const joiningDeviceSQL = `
+SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id, d.status,
+       coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
+FROM devices d
+JOIN tailscale_sync_state s ON s.id = 1
+LEFT JOIN LATERAL (
+    SELECT n.raw::text AS node_raw, coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false) AS node_online FROM tailscale_nodes n
+    WHERE (d.tailscale_device_id IS NOT NULL AND n.node_id = d.tailscale_device_id)
+       OR (d.tailscale_device_id IS NULL AND lower(n.hostname) = lower(replace(d.name, ' ', '-'))
+           AND n.created_at >= date_trunc('second', coalesce(d.enrollment_expires_at - make_interval(secs => $3),
+                                                              d.created_at)))
+    ORDER BY node_online DESC, n.created_at DESC NULLS LAST
+    LIMIT 1
+) found ON true
+WHERE d.id = $1::uuid`
+
+// ENROLLMENT_TOKEN_TTL_HOURS' default, in seconds.
+const enrollmentTokenLifetimeSeconds = 24 * 3600
+
 const leewaySeconds = 30
+const inventoryMaxAgeSeconds = 5
 
 type server struct {
-	pool   *pgxpool.Pool
-	secret []byte
+	pool            *pgxpool.Pool
+	secret          []byte
+	checksPerMinute int
+	limitMutex      sync.Mutex
+	limitWindow     int64
+	limitHits       map[string]int
 }
 
 func main() {
@@ -75,10 +121,11 @@ func main() {
 		os.Exit(1)
 	}
 	os.Chmod(socketPath, 0o666) // nginx's workers run as another user
-	s := &server{pool: pool, secret: []byte(secret)}
+	s := &server{pool: pool, secret: []byte(secret), checksPerMinute: 100000000, limitHits: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/functions/v1/health", s.health)
 	mux.HandleFunc("/functions/v1/device-enrollment", s.deviceEnrollment)
+	mux.HandleFunc("/functions/v1/tailscale-api", s.tailscaleAPI)
 	if err := http.Serve(listener, mux); err != nil {
 		fmt.Fprintln(os.Stderr, "go-peer:", err)
 		os.Exit(1)
@@ -165,8 +212,15 @@ func (s *server) verify(token string) (*claims, bool) {
 }
 
 type enrollRequest struct {
-	Action      string `json:"action"`
-	Fingerprint string `json:"fingerprint"`
+	Action          string `json:"action"`
+	Fingerprint     string `json:"fingerprint"`
+	EnrollmentToken string `json:"enrollment_token"`
+}
+
+type notConnected struct {
+	Success   bool   `json:"success"`
+	Status    string `json:"status"`
+	Connected bool   `json:"tailscale_connected"`
 }
 
 type enrolled struct {
@@ -196,8 +250,12 @@ func (s *server) deviceEnrollment(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, errorBody{"Invalid JSON body"})
 		return
 	}
+	if body.Action == "check_tailscale_status" {
+		s.checkTailscaleStatus(w, r, c, strings.ToLower(body.EnrollmentToken))
+		return
+	}
 	if body.Action != "enroll" {
-		writeJSON(w, 404, errorBody{"the Go peer implements enroll only"})
+		writeJSON(w, 404, errorBody{"the Go peer implements enroll and check_tailscale_status only"})
 		return
 	}
 	if body.Fingerprint == "" {
@@ -215,3 +273,138 @@ func (s *server) deviceEnrollment(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, enrolled{true, id, status, "Device already enrolled"})
 	}
 }
+
+// limited counts one anonymous check of the address in the current minute.
+func (s *server) limited(address string) bool {
+	s.limitMutex.Lock()
+	defer s.limitMutex.Unlock()
+	window := time.Now().Unix() / 60
+	if window != s.limitWindow {
+		s.limitWindow = window
+		s.limitHits = map[string]int{}
+	}
+	s.limitHits[address]++
+	return s.limitHits[address] > s.checksPerMinute
+}
+
+type inventoryDevice struct {
+	ID        string   `json:"id"`
+	Name      *string  `json:"name"`
+	Hostname  string   `json:"hostname"`
+	OS        *string  `json:"os"`
+	LastSeen  *string  `json:"lastSeen"`
+	Addresses []string `json:"addresses"`
+	Tags      []string `json:"tags"`
+}
+
+type deviceSummary struct {
+	ID          string   `json:"id"`
+	Name        *string  `json:"name"`
+	Hostname    string   `json:"hostname"`
+	OS          *string  `json:"os"`
+	LastSeen    *string  `json:"lastSeen"`
+	IPAddresses []string `json:"ipAddresses"`
+	Tags        []string `json:"tags"`
+}
+
+type checkFound struct {
+	Success bool          `json:"success"`
+	Found   bool          `json:"found"`
+	Online  bool          `json:"online"`
+	Device  deviceSummary `json:"device"`
+}
+
+type checkMissing struct {
+	Success bool   `json:"success"`
+	Found   bool   `json:"found"`
+	Online  bool   `json:"online"`
+	Message string `json:"message"`
+}
+
+func (s *server) tailscaleAPI(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeJSON(w, 405, errorBody{"Method not allowed"})
+		return
+	}
+	key := r.Header.Get("apikey")
+	if bearer := r.Header.Get("Authorization"); strings.HasPrefix(bearer, "Bearer ") {
+		key = strings.TrimPrefix(bearer, "Bearer ")
+	}
+	c, ok := s.verify(key)
+	if !ok || c.Role != "anon" {
+		writeJSON(w, 401, errorBody{"the Go peer serves anonymous check-device only"})
+		return
+	}
+	var body struct {
+		Action     string `json:"action"`
+		Identifier string `json:"identifier"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&body); err != nil {
+		writeJSON(w, 400, errorBody{"Invalid JSON body"})
+		return
+	}
+	if body.Action != "check-device" {
+		writeJSON(w, 404, errorBody{"the Go peer implements check-device only"})
+		return
+	}
+	if s.limited(r.Header.Get("X-Forwarded-For")) {
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, 429, errorBody{"Too many requests"})
+		return
+	}
+	identifier := strings.TrimRight(strings.ToLower(body.Identifier), ".")
+	if identifier == "" {
+		writeJSON(w, 400, errorBody{"Device identifier required"})
+		return
+	}
+	var fresh bool
+	var raw *string
+	var online *bool
+	err := s.pool.QueryRow(r.Context(), nodeByIdentifierSQL, identifier, inventoryMaxAgeSeconds).Scan(&fresh, &raw, &online)
+	if err != nil && err != pgx.ErrNoRows {
+		writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
+		return
+	}
+	var device inventoryDevice
+	if raw == nil || json.Unmarshal([]byte(*raw), &device) != nil || device.ID == "" {
+		writeJSON(w, 200, checkMissing{true, false, false, "Device not found in Tailscale network"})
+		return
+	}
+	if device.Addresses == nil {
+		device.Addresses = []string{}
+	}
+	if device.Tags == nil {
+		device.Tags = []string{}
+	}
+	writeJSON(w, 200, checkFound{true, true, online != nil && *online, deviceSummary{
+		device.ID, device.Name, device.Hostname, device.OS, device.LastSeen, device.Addresses, device.Tags}})
+}
+
+func (s *server) checkTailscaleStatus(w http.ResponseWriter, r *http.Request, c *claims, deviceID string) {
+	if deviceID == "" {
+		writeJSON(w, 400, errorBody{"Device ID required"})
+		return
+	}
+	if !uuidText.MatchString(deviceID) {
+		writeJSON(w, 404, errorBody{"Device not found"})
+		return
+	}
+	var id, userID, status string
+	var organizationID, raw *string
+	var fresh bool
+	var online *bool
+	err := s.pool.QueryRow(r.Context(), joiningDeviceSQL, deviceID, inventoryMaxAgeSeconds, enrollmentTokenLifetimeSeconds).
+		Scan(&id, &userID, &organizationID, &status, &fresh, &raw, &online)
+	switch {
+	case err == pgx.ErrNoRows || (err == nil && userID != c.Subject):
+		writeJSON(w, 404, errorBody{"Device not found"})
+	case err != nil:
+		writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
+	case raw != nil && online != nil && *online && status != "revoked" && status != "inactive":
+		writeJSON(w, 404, errorBody{"the Go peer does not complete enrollments"})
+	default:
+		writeJSON(w, 200, notConnected{true, status, false})
+	}
+}
+
+var uuidText = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
