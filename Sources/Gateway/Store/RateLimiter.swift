@@ -47,6 +47,10 @@ public struct RateLimiter: Sendable {
         try retryAfter(from: connection.query(Self.hitSQL, [Self.normalized(buckets), windowSeconds, limit]))
     }
 
+    public func hit(bucket: String, on connection: PostgresConnection) throws -> Int? {
+        try hit([bucket], on: connection)
+    }
+
     /// Counts nothing: the seconds to wait when any bucket has already used up its attempts in
     /// the current window, nil when another attempt is allowed.
     public func retryAfter(_ buckets: [String], on connection: PostgresConnection) throws -> Int? {
