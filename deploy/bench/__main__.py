@@ -49,7 +49,7 @@ def main() -> int:
                                       "MONITOR_INTERVAL_SECONDS": str(SYNC_INTERVAL_SECONDS),
                                       "INVENTORY_MAX_AGE_SECONDS": str(INVENTORY_MAX_AGE_SECONDS),
                                       # wrk is one client address: the anonymous check-device limit
-                                      # (a database write per call, still paid) must not reject it.
+                                      # (counted per host in shared memory) must not reject it.
                                       "ANONYMOUS_CHECKS_PER_MINUTE": "100000000",
                                   }))
         ceilings = [Ceiling(state_dir, stack.ceiling_socket, workers),

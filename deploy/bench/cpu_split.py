@@ -15,7 +15,8 @@ from pathlib import Path
 from deploy.devstack.stack import REPO, Stack, StackConfig
 
 from . import wrk
-from .__main__ import CEILING_THREADS, _seconds
+from .__main__ import CEILING_THREADS
+from .entry import seconds_setting
 from .ceiling import Ceiling
 from .fixtures import Fixtures
 from .go_peer import GoPeer
@@ -65,7 +66,7 @@ def _measure(fixtures: Fixtures, scenario: Scenario, seconds: int, script: Path)
 def main() -> int:
     binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
     wanted = set(sys.argv[1:]) or {"health", "enroll (existing device)"}
-    seconds = _seconds("BENCH_DURATION", 5)
+    seconds = seconds_setting("BENCH_DURATION", 5)
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 2)
     with tempfile.TemporaryDirectory(prefix="nexus-cpu-") as state:
         state_dir = Path(state)

@@ -7,7 +7,7 @@
 //
 // Routes: GET /functions/v1/health, POST /functions/v1/device-enrollment with `enroll` of a
 // device the caller already has and `check_tailscale_status` of a device whose node has not
-// joined yet, POST /functions/v1/tailscale-api with `check-device` (anon
+// joined yet (the lookup and the linking rules' candidates query), POST /functions/v1/tailscale-api with `check-device` (anon
 // key, limited per client address in memory, like the gateway's per-host counters; answered
 // from the synced inventory as it stands: the peer never refreshes a stale one, which the
 // gateway does once per INVENTORY_MAX_AGE_SECONDS, so the peer does a little less work).
@@ -51,31 +51,60 @@ SELECT found.id::text AS id, found.status FROM found, relaxed_commit`
 const nodeByIdentifierSQL = `
 SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
 FROM tailscale_sync_state s
-LEFT JOIN LATERAL (SELECT n.raw::text AS node_raw, coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false) AS node_online FROM tailscale_nodes n
+LEFT JOIN LATERAL (SELECT n.raw::text AS node_raw, ` + nodeIsOnline + ` AS node_online FROM tailscale_nodes n
 WHERE lower(n.hostname) = $1 OR lower(n.dns_name) = $1
    OR split_part(lower(n.dns_name), '.', 1) = $1 OR n.addresses @> ARRAY[$1]
+   OR n.node_id = $1 OR lower(n.stable_node_id) = $1
 ORDER BY CASE WHEN lower(n.hostname) = $1 THEN 0 WHEN lower(n.dns_name) = $1 THEN 1
-              WHEN split_part(lower(n.dns_name), '.', 1) = $1 THEN 2 ELSE 3 END,
+              WHEN split_part(lower(n.dns_name), '.', 1) = $1 THEN 2 WHEN n.addresses @> ARRAY[$1] THEN 3 ELSE 4 END,
          node_online DESC
 LIMIT 1) found ON true
 WHERE s.id = 1`
 
-// The gateway's JoiningDeviceLookup.select with InventoryNode.columns spelled out, verbatim.
+const nodeIsOnline = `coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false)`
+
+// The gateway's JoiningDeviceLookup.select, verbatim.
 const joiningDeviceSQL = `
 SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id, d.status,
        coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
 FROM devices d
 JOIN tailscale_sync_state s ON s.id = 1
 LEFT JOIN LATERAL (
-    SELECT n.raw::text AS node_raw, coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false) AS node_online FROM tailscale_nodes n
-    WHERE (d.tailscale_device_id IS NOT NULL AND n.node_id = d.tailscale_device_id)
-       OR (d.tailscale_device_id IS NULL AND lower(n.hostname) = lower(replace(d.name, ' ', '-'))
-           AND n.created_at >= date_trunc('second', coalesce(d.enrollment_expires_at - make_interval(secs => $3),
-                                                              d.created_at)))
-    ORDER BY node_online DESC, n.created_at DESC NULLS LAST
-    LIMIT 1
+    SELECT n.raw::text AS node_raw, ` + nodeIsOnline + ` AS node_online FROM tailscale_nodes n WHERE n.node_id = d.tailscale_device_id
 ) found ON true
 WHERE d.id = $1::uuid`
+
+// The gateway's NodeLinking.candidatesSQL (the linking rules' candidates for a device that is
+// not linked yet), with OrganizationTailscaleConfig.tagsSQL spelled out, verbatim.
+const linkingCandidatesSQL = `
+WITH d AS (
+    SELECT dv.id, dv.organization_id, lower(replace(dv.name, ' ', '-')) AS expected_hostname,
+           dv.tailscale_key_id IS NOT NULL AS own_key, dv.tailscale_key_used_at IS NOT NULL AS key_used,
+           date_trunc('second', dv.tailscale_key_created_at) AS key_created_at,
+           coalesce(dv.tailscale_key_expires_at, 'infinity') AS key_expires_at, dv.tailscale_key_tags AS key_tags,
+           date_trunc('second', dv.enrollment_expires_at - make_interval(secs => $2)) AS token_issued_at,
+           date_trunc('second', dv.created_at) AS device_created_at,
+           coalesce((SELECT c.tags FROM organization_tailscale_config c
+                  WHERE c.organization_id = dv.organization_id AND c.is_active AND (c.expires_at IS NULL OR c.expires_at > now())
+                  ORDER BY c.created_at DESC LIMIT 1), ARRAY['tag:prod']) AS organization_tags
+    FROM devices dv WHERE dv.id = $1::uuid
+)
+SELECT n.raw::text AS node_raw, ` + nodeIsOnline + ` AS node_online,
+       coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = $3, false) AS matches_name,
+       EXISTS (SELECT 1 FROM devices o
+               WHERE o.id <> d.id AND o.status = 'pending' AND o.tailscale_device_id IS NULL
+                 AND o.tailscale_key_used_at IS NOT NULL AND o.organization_id IS NOT DISTINCT FROM d.organization_id
+                 AND lower(replace(o.name, ' ', '-')) = lower(n.hostname)) AS named_for_another
+FROM d JOIN tailscale_nodes n
+  ON n.tags && d.organization_tags
+ AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id AND o.id <> d.id)
+ AND n.created_at >= coalesce(d.token_issued_at, d.device_created_at)
+ AND CASE WHEN $4::boolean THEN lower(n.hostname) = $3
+          WHEN d.own_key THEN d.key_used AND n.created_at >= d.key_created_at
+                              AND n.created_at <= d.key_expires_at AND n.tags @> d.key_tags
+          ELSE d.token_issued_at IS NOT NULL AND lower(n.hostname) = d.expected_hostname END
+ORDER BY n.created_at DESC
+LIMIT 20`
 
 // ENROLLMENT_TOKEN_TTL_HOURS' default, in seconds.
 const enrollmentTokenLifetimeSeconds = 24 * 3600
@@ -289,29 +318,23 @@ func (s *server) limited(address string) bool {
 
 type inventoryDevice struct {
 	ID        string   `json:"id"`
-	Name      *string  `json:"name"`
 	Hostname  string   `json:"hostname"`
-	OS        *string  `json:"os"`
 	LastSeen  *string  `json:"lastSeen"`
 	Addresses []string `json:"addresses"`
-	Tags      []string `json:"tags"`
 }
 
-type deviceSummary struct {
-	ID          string   `json:"id"`
-	Name        *string  `json:"name"`
+// CompatibleDevice.publicSummary: what an anonymous caller may learn of a node.
+type publicSummary struct {
 	Hostname    string   `json:"hostname"`
-	OS          *string  `json:"os"`
 	LastSeen    *string  `json:"lastSeen"`
 	IPAddresses []string `json:"ipAddresses"`
-	Tags        []string `json:"tags"`
 }
 
 type checkFound struct {
 	Success bool          `json:"success"`
 	Found   bool          `json:"found"`
 	Online  bool          `json:"online"`
-	Device  deviceSummary `json:"device"`
+	Device  publicSummary `json:"device"`
 }
 
 type checkMissing struct {
@@ -373,11 +396,7 @@ func (s *server) tailscaleAPI(w http.ResponseWriter, r *http.Request) {
 	if device.Addresses == nil {
 		device.Addresses = []string{}
 	}
-	if device.Tags == nil {
-		device.Tags = []string{}
-	}
-	writeJSON(w, 200, checkFound{true, true, online != nil && *online, deviceSummary{
-		device.ID, device.Name, device.Hostname, device.OS, device.LastSeen, device.Addresses, device.Tags}})
+	writeJSON(w, 200, checkFound{true, true, online != nil && *online, publicSummary{device.Hostname, device.LastSeen, device.Addresses}})
 }
 
 func (s *server) checkTailscaleStatus(w http.ResponseWriter, r *http.Request, c *claims, deviceID string) {
@@ -393,18 +412,49 @@ func (s *server) checkTailscaleStatus(w http.ResponseWriter, r *http.Request, c 
 	var organizationID, raw *string
 	var fresh bool
 	var online *bool
-	err := s.pool.QueryRow(r.Context(), joiningDeviceSQL, deviceID, inventoryMaxAgeSeconds, enrollmentTokenLifetimeSeconds).
+	err := s.pool.QueryRow(r.Context(), joiningDeviceSQL, deviceID, inventoryMaxAgeSeconds).
 		Scan(&id, &userID, &organizationID, &status, &fresh, &raw, &online)
 	switch {
 	case err == pgx.ErrNoRows || (err == nil && userID != c.Subject):
 		writeJSON(w, 404, errorBody{"Device not found"})
+		return
 	case err != nil:
 		writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
-	case raw != nil && online != nil && *online && status != "revoked" && status != "inactive":
-		writeJSON(w, 404, errorBody{"the Go peer does not complete enrollments"})
-	default:
-		writeJSON(w, 200, notConnected{true, status, false})
+		return
 	}
+	notConnectedYet := notConnected{true, status, false}
+	if status == "revoked" || status == "inactive" {
+		writeJSON(w, 200, notConnectedYet)
+		return
+	}
+	if raw == nil {
+		// Not linked yet: the linking rules' candidates.
+		rows, err := s.pool.Query(r.Context(), linkingCandidatesSQL, deviceID, enrollmentTokenLifetimeSeconds, nil, false)
+		if err != nil {
+			writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
+			return
+		}
+		candidates := 0
+		for rows.Next() {
+			candidates++
+		}
+		rows.Close()
+		if rows.Err() != nil {
+			writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
+			return
+		}
+		if candidates == 0 {
+			writeJSON(w, 200, notConnectedYet)
+			return
+		}
+		writeJSON(w, 404, errorBody{"the Go peer does not link nodes"})
+		return
+	}
+	if online == nil || !*online {
+		writeJSON(w, 200, notConnectedYet)
+		return
+	}
+	writeJSON(w, 404, errorBody{"the Go peer does not complete enrollments"})
 }
 
 var uuidText = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
