@@ -41,7 +41,7 @@ def test_ipv6_clients_of_one_slash_64_share_a_counter(strict_stack):
     anon_key = World(strict_stack, None).anon_key
     network = f"2001:db8:{uuid.uuid4().int % 0xffff:x}:7"
     one_window()
-    assert [check_from(strict_stack, anon_key, f"{network}::{host}") for host in ("1", "abcd:ef01:2345:6789")] == [200, 200]
+    assert [check_from(strict_stack, anon_key, address) for address in (f"{network}::1", f"{network}:abcd:ef01:2345:6789")] == [200, 200]
     assert check_from(strict_stack, anon_key, f"{network}::99") == 429  # the third address of the /64
     assert check_from(strict_stack, anon_key, f"2001:db8:{uuid.uuid4().int % 0xffff:x}:8::1") == 200  # another /64
 
