@@ -12,10 +12,9 @@ import CShims
 /// (nginx's `fastcgi_keep_conn on`), libfcgi reads the next request from that connection, so
 /// the thread waits on it instead, and serves whatever nginx sends there.
 ///
-/// Draining (stop, reload, recycling), it takes no new connection. A kept connection is closed
-/// right after the answer to its next request, or once nginx left it idle for
-/// `drainIdleMilliseconds`. The first is the safe way to hand a connection back: nginx
-/// reads the end of the answer and the close together and does not reuse the connection. The
+/// Draining (stop, reload, recycling), it takes no new connection. A kept connection is handed
+/// back with the answer to its next request (`finishHandingBack`: nginx itself then closes it,
+/// so nothing is lost), or closed once nginx left it idle for `drainIdleMilliseconds`. The
 /// second leaves a window of microseconds in which nginx may pick that connection for a new
 /// request (that request would fail); nginx reuses its cached connections most recent first,
 /// so one idle for a second is one it rarely needs.
@@ -61,13 +60,14 @@ final class RequestThread {
             events.requestStarted(index)
             let incoming = readRequest()
             write(responder.respond(to: incoming))
-            FCGX_Finish_r(&request)
-            events.requestFinished(index)
-            drain.requestServed()
+            drain.requestServed()  // may start the drain: then this very answer hands the connection back
             if drain.hasBegun {
                 draining = true
-                closeConnection()
+                finishHandingBack()
+            } else {
+                FCGX_Finish_r(&request)
             }
+            events.requestFinished(index)
         }
     }
 
@@ -98,6 +98,29 @@ final class RequestThread {
             if ready == 0 { return .done }  // draining, and idle long enough
             draining = true
         }
+    }
+
+    /// Ends the request and, when nginx meant to keep the connection, hands it back so that
+    /// nginx does not reuse it. nginx keeps a FastCGI connection only when the end-request
+    /// record is the last thing it read (ngx_http_fastcgi_input_filter), so the end-request
+    /// record goes out followed, in the same write, by one header-only record of an unknown
+    /// type: nginx finishes the answer and closes the connection itself, and no request of its
+    /// can be on the way to us meanwhile (closing after a plain end-request raced with nginx
+    /// reusing the connection at once: "upstream prematurely closed connection" under load).
+    private func finishHandingBack() {
+        guard request.keepConnection != 0, request.ipcFd >= 0 else { return FCGX_Finish_r(&request) }
+        // Closing stdout writes its end; the end-request record is the last writer's (stderr),
+        // which is never closed here: it is written below instead.
+        _ = FCGX_FClose(request.out)
+        let id = UInt16(truncatingIfNeeded: request.requestId)
+        let status = UInt32(bitPattern: request.appStatus)
+        let endRequest: [UInt8] = [1, 3, UInt8(id >> 8), UInt8(id & 0xFF), 0, 8, 0, 0,
+                                   UInt8(status >> 24), UInt8((status >> 16) & 0xFF), UInt8((status >> 8) & 0xFF), UInt8(status & 0xFF),
+                                   0, 0, 0, 0]
+        let trailer: [UInt8] = [1, 11, 0, 0, 0, 0, 0, 0]  // FCGI_UNKNOWN_TYPE, no content
+        let records = endRequest + trailer
+        _ = records.withUnsafeBytes { Glibc.write(request.ipcFd, $0.baseAddress, $0.count) }
+        closeConnection()
     }
 
     /// Closes a kept connection (draining); libfcgi's close waits (2 s at most) for nginx to

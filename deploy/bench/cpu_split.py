@@ -3,11 +3,13 @@
 Starts the same stack, ceilings and Go peer as `make bench`, runs each named scenario (default:
 health and enroll, ours and the peer's) with wrk for BENCH_DURATION seconds, and prints the CPU
 time each group of processes spent per request (utime + stime from /proc, children of each
-process included): wrk, nginx, our workers, PostgreSQL, the Go peer, the simulator. On a shared
+process included): wrk, nginx, our pool (supervisor, workers, also those recycled during
+the run), PostgreSQL, the Go peer, the simulator. On a shared
 machine the split is steadier than the throughput."""
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -36,15 +38,19 @@ def _cpu_seconds_by_group() -> dict[str, float]:
         except OSError:
             continue
         group = _group(command)
-        if group:
-            groups[group] = groups.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+        if not group:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        if "nexus-vault serve" in command:
+            ticks += int(fields[13]) + int(fields[14])  # workers recycled during the run
+        groups[group] = groups.get(group, 0.0) + ticks / TICKS_PER_SECOND
     return groups
 
 
 def _group(command: str) -> str | None:
-    for marker, group in (("nexus-vault worker", "our workers"), ("nginx", "nginx"), ("postgres", "postgresql"),
-                          ("go-peer", "go peer"), ("wrk ", "wrk"), ("tailscale_simulator", "simulator"),
-                          ("/ceiling ", "C ceiling")):
+    # The Go peer's command line carries a postgresql:// URL: it is matched first.
+    for marker, group in (("go-peer", "go peer"), ("nexus-vault ", "our pool"), ("nginx", "nginx"),
+                          ("postgres", "postgresql"), ("tailscale_simulator", "simulator"), ("/ceiling ", "C ceiling")):
         if marker in command:
             return group
     return None
@@ -53,9 +59,10 @@ def _group(command: str) -> str | None:
 def _measure(fixtures: Fixtures, scenario: Scenario, seconds: int, script: Path) -> None:
     requests = scenario.request(fixtures)
     wrk.run(fixtures.stack.base_url, requests, 2, script)  # warm-up
-    before = _cpu_seconds_by_group()
+    before, wrk_before = _cpu_seconds_by_group(), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = wrk.run(fixtures.stack.base_url, requests, seconds, script)
-    after = _cpu_seconds_by_group()
+    after, wrk_after = _cpu_seconds_by_group(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    after["wrk"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     served = max(1, result.requests)
     split = sorted(((after[group] - before.get(group, 0.0)) * 1e6 / served, group) for group in after)
     parts = ", ".join(f"{group} {micros:.0f}" for micros, group in reversed(split) if micros >= 0.5)
