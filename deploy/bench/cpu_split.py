@@ -41,8 +41,8 @@ def _cpu_seconds_by_group() -> dict[str, float]:
         if not group:
             continue
         ticks = int(fields[11]) + int(fields[12])
-        if "nexus-vault serve" in command:
-            ticks += int(fields[13]) + int(fields[14])  # workers recycled during the run
+        if "nexus-vault serve" in command or (group == "postgresql" and " -D " in command):
+            ticks += int(fields[13]) + int(fields[14])  # recycled workers, ended backends
         groups[group] = groups.get(group, 0.0) + ticks / TICKS_PER_SECOND
     return groups
 
