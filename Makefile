@@ -9,8 +9,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := .build/release/nexus-vault
 DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light libnginx-mod-nchan wrk python3 python3-venv pkg-config gcc systemd strace chromium chromium-driver
+# Only `make bench` needs these (the Go peer, built from Debian's Go packages in GOPATH mode).
+BENCH_DEBIAN_PACKAGES := golang-go golang-github-jackc-pgx-v4-dev
 
-.PHONY: run test unit-test integration-test fuzz fuzz-build bench build deps python-deps clean
+.PHONY: run test unit-test integration-test fuzz fuzz-build bench build deps bench-deps python-deps clean
 
 run: deps build
 	$(PYTHON) -m deploy.devstack run --binary $(BIN)
@@ -47,12 +49,13 @@ fuzz-build: deps
 		--sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
 		-Xcc -fsanitize=undefined -Xcc -fsanitize-trap=undefined
 
-bench: deps build python-deps
+bench: deps bench-deps build python-deps
 	NEXUS_VAULT_BIN=$(abspath $(BIN)) $(VENV)/bin/python -m deploy.bench
 
 # Installs only what is missing, so that a second run costs nothing.
-deps:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+deps bench-deps: PACKAGES = $(if $(filter bench-deps,$@),$(BENCH_DEBIAN_PACKAGES),$(DEBIAN_PACKAGES))
+deps bench-deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages: $$missing"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

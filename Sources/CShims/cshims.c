@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,6 +78,10 @@ void nv_signals_reset(const int *signals, int count) {
     for (int i = 0; i < count; i++) sigaction(signals[i], &action, NULL);
 }
 
+void nv_return_free_memory(void) {
+    malloc_trim(0);
+}
+
 int nv_set_parent_death_signal(int signal) {
 #ifdef __linux__
     return prctl(PR_SET_PDEATHSIG, signal);
@@ -89,20 +94,20 @@ int nv_set_parent_death_signal(int signal) {
 int nv_scoreboard_create(void) {
     int fd = memfd_create("nexus-vault-scoreboard", MFD_CLOEXEC);
     if (fd < 0) return -1;
-    if (ftruncate(fd, sizeof(nv_scoreboard_slot)) != 0) {
+    if (ftruncate(fd, sizeof(nv_scoreboard)) != 0) {
         close(fd);
         return -1;
     }
     return fd;
 }
 
-nv_scoreboard_slot *nv_scoreboard_map(int fd) {
-    void *address = mmap(NULL, sizeof(nv_scoreboard_slot), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    return address == MAP_FAILED ? NULL : (nv_scoreboard_slot *)address;
+nv_scoreboard *nv_scoreboard_map(int fd) {
+    void *address = mmap(NULL, sizeof(nv_scoreboard), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return address == MAP_FAILED ? NULL : (nv_scoreboard *)address;
 }
 
-void nv_scoreboard_unmap(nv_scoreboard_slot *slot) {
-    if (slot) munmap(slot, sizeof(nv_scoreboard_slot));
+void nv_scoreboard_unmap(nv_scoreboard *board) {
+    if (board) munmap(board, sizeof(nv_scoreboard));
 }
 
 int64_t nv_monotonic_ns(void) {
@@ -111,23 +116,98 @@ int64_t nv_monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-void nv_scoreboard_mark_ready(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->ready, 1, __ATOMIC_RELEASE);
+void nv_scoreboard_mark_ready(nv_scoreboard *board, uint32_t threads) {
+    if (threads > NV_SCOREBOARD_MAX_THREADS) threads = NV_SCOREBOARD_MAX_THREADS;
+    __atomic_store_n(&board->threads, threads, __ATOMIC_RELEASE);
+    __atomic_store_n(&board->ready, 1, __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_request_started(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->busy_since_ns, nv_monotonic_ns(), __ATOMIC_RELEASE);
+void nv_scoreboard_request_started(nv_scoreboard *board, uint32_t thread) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) return;
+    __atomic_store_n(&board->slots[thread].busy_since_ns, nv_monotonic_ns(), __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_request_finished(nv_scoreboard_slot *slot) {
-    __atomic_store_n(&slot->busy_since_ns, 0, __ATOMIC_RELEASE);
-    __atomic_fetch_add(&slot->requests, 1, __ATOMIC_RELEASE);
+void nv_scoreboard_request_finished(nv_scoreboard *board, uint32_t thread) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) return;
+    __atomic_store_n(&board->slots[thread].busy_since_ns, 0, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&board->slots[thread].requests, 1, __ATOMIC_RELEASE);
 }
 
-void nv_scoreboard_read(const nv_scoreboard_slot *slot, uint64_t *requests, int64_t *busy_since_ns, uint32_t *ready) {
-    *requests = __atomic_load_n(&slot->requests, __ATOMIC_ACQUIRE);
-    *busy_since_ns = __atomic_load_n(&slot->busy_since_ns, __ATOMIC_ACQUIRE);
-    *ready = __atomic_load_n(&slot->ready, __ATOMIC_ACQUIRE);
+void nv_scoreboard_read(const nv_scoreboard *board, uint32_t *ready, uint32_t *threads) {
+    *ready = __atomic_load_n(&board->ready, __ATOMIC_ACQUIRE);
+    uint32_t count = __atomic_load_n(&board->threads, __ATOMIC_ACQUIRE);
+    *threads = count > NV_SCOREBOARD_MAX_THREADS ? NV_SCOREBOARD_MAX_THREADS : count;
+}
+
+void nv_scoreboard_read_thread(const nv_scoreboard *board, uint32_t thread, uint64_t *requests, int64_t *busy_since_ns) {
+    if (thread >= NV_SCOREBOARD_MAX_THREADS) {
+        *requests = 0;
+        *busy_since_ns = 0;
+        return;
+    }
+    *requests = __atomic_load_n(&board->slots[thread].requests, __ATOMIC_ACQUIRE);
+    *busy_since_ns = __atomic_load_n(&board->slots[thread].busy_since_ns, __ATOMIC_ACQUIRE);
+}
+
+int nv_host_counters_create(void) {
+    int created = memfd_create("nexus-vault-host-counters", 0);
+    if (created < 0) return -1;
+    if (ftruncate(created, sizeof(nv_host_counters)) != 0) {
+        close(created);
+        return -1;
+    }
+    int fd = fcntl(created, F_DUPFD, 10);
+    close(created);
+    return fd;
+}
+
+nv_host_counters *nv_host_counters_map(int fd) {
+    void *address = mmap(NULL, sizeof(nv_host_counters), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return address == MAP_FAILED ? NULL : (nv_host_counters *)address;
+}
+
+enum { HOST_COUNTER_PROBES = 8 };
+
+static uint32_t count_in_slot(nv_host_counter_slot *slot, uint32_t window) {
+    uint64_t seen = __atomic_load_n(&slot->window_and_count, __ATOMIC_ACQUIRE);
+    for (;;) {
+        uint64_t next = (uint32_t)(seen >> 32) == window ? seen + 1 : ((uint64_t)window << 32) | 1;
+        if (__atomic_compare_exchange_n(&slot->window_and_count, &seen, next, 1, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            return (uint32_t)next;
+    }
+}
+
+uint32_t nv_host_counters_hit(nv_host_counters *table, uint64_t key, uint32_t window) {
+    if (key == 0) key = 1;
+    nv_host_counter_slot *reusable = NULL;
+    nv_host_counter_slot *least = NULL;
+    uint32_t least_count = UINT32_MAX;
+    for (uint32_t probe = 0; probe < HOST_COUNTER_PROBES; probe++) {
+        nv_host_counter_slot *slot = &table->slots[(key + probe) % NV_HOST_COUNTER_SLOTS];
+        uint64_t held = __atomic_load_n(&slot->key, __ATOMIC_ACQUIRE);
+        if (held == key) return count_in_slot(slot, window);
+        if (held == 0) {
+            if (__atomic_compare_exchange_n(&slot->key, &held, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                return count_in_slot(slot, window);
+            if (held == key) return count_in_slot(slot, window);
+            continue;
+        }
+        uint64_t state = __atomic_load_n(&slot->window_and_count, __ATOMIC_ACQUIRE);
+        if ((uint32_t)(state >> 32) != window) {
+            if (!reusable) reusable = slot;
+        } else if ((uint32_t)state < least_count) {
+            least = slot;
+            least_count = (uint32_t)state;
+        }
+    }
+    // Every probed slot is taken: take over one whose window ended, else share the least used
+    // (two keys then count together for the rest of the window: stricter, never looser).
+    if (reusable) {
+        __atomic_store_n(&reusable->window_and_count, ((uint64_t)window << 32), __ATOMIC_RELEASE);
+        __atomic_store_n(&reusable->key, key, __ATOMIC_RELEASE);
+        return count_in_slot(reusable, window);
+    }
+    return count_in_slot(least ? least : &table->slots[key % NV_HOST_COUNTER_SLOTS], window);
 }
 
 int nv_accept_waiter_create(int stop_fd, int listen_fd) {

@@ -2,115 +2,58 @@
 import Glibc
 #endif
 import CFastCGI
-import CShims
+import OperatingSystem
 
-/// The accept loop of one worker process.
+/// One worker process: `threads` request threads, each with its own `FCGX_Request` on the
+/// shared listen socket (fd 0, FCGI_LISTENSOCK_FILENO), so that nginx can keep FastCGI
+/// connections alive.
 ///
-/// The listen socket is fd 0 (FCGI_LISTENSOCK_FILENO), shared with the other workers and set
-/// non-blocking, so that the loop can wait on it together with the signal pipe: a stop request
-/// is seen at once while idle, and only between requests while busy (in-flight requests always
-/// finish). The wait is an epoll with EPOLLEXCLUSIVE, so one connection wakes one idle worker;
-/// if another worker took it first anyway, `FCGX_Accept_r` returns EAGAIN and the loop waits again.
+/// libfcgi does not multiplex: a kept connection pins the request object that accepted it
+/// until nginx closes it. With one request object per thread, a process holds up to `threads`
+/// connections, idle ones included; the pool must have comfortably more request threads than
+/// all nginx instances together keep idle (`keepalive` per nginx worker process), or a new
+/// connection waits in the backlog behind idle ones (see the README's rule).
+///
+/// The calling thread waits for a stop signal and, once a second, calls `events.everySecond`
+/// (time to flush what was buffered). A stop or recycle drains the process: no thread takes
+/// a new connection, every in-flight request finishes, kept connections are handed back to
+/// nginx (see `RequestThread`), and `run` returns once every thread is done.
 public final class FastCGIWorker {
     public struct Limits: Sendable {
         public var maxBodyBytes: Int
-        /// Exit after this many requests (0 = never): the supervisor starts a fresh worker.
+        /// Drain after this many requests over all threads (0 = never): the supervisor starts
+        /// a fresh worker.
         public var maxRequests: Int
-        public init(maxBodyBytes: Int = 64 * 1024, maxRequests: Int = 0) {
+        public var threads: Int
+        public init(maxBodyBytes: Int = 64 * 1024, maxRequests: Int = 0, threads: Int = 1) {
             self.maxBodyBytes = maxBodyBytes
             self.maxRequests = maxRequests
+            self.threads = max(1, threads)
         }
     }
 
     /// Why `run` returned.
     public enum Exit: Equatable, Sendable { case stopRequested, recycled, listenSocketFailed(Int32) }
 
-    /// Hooks: request start and end (the supervisor's bookkeeping), and `idle`, called after
-    /// a second without a connection (time to flush what was buffered).
-    public struct Events {
-        public var requestStarted: () -> Void
-        public var requestFinished: () -> Void
-        public var idle: () -> Void
-        public init(requestStarted: @escaping () -> Void = {}, requestFinished: @escaping () -> Void = {},
-                    idle: @escaping () -> Void = {}) {
+    /// Hooks: request start and end on a thread (by index, the supervisor's bookkeeping), and
+    /// `everySecond`, called from the waiting thread.
+    public struct Events: @unchecked Sendable {
+        public var requestStarted: (Int) -> Void
+        public var requestFinished: (Int) -> Void
+        public var everySecond: () -> Void
+        public init(requestStarted: @escaping (Int) -> Void = { _ in }, requestFinished: @escaping (Int) -> Void = { _ in },
+                    everySecond: @escaping () -> Void = {}) {
             self.requestStarted = requestStarted
             self.requestFinished = requestFinished
-            self.idle = idle
+            self.everySecond = everySecond
         }
-    }
-
-    private let listenDescriptor: Int32
-    private let stopDescriptor: Int32
-    private let limits: Limits
-    private var request = FCGX_Request()
-    /// epoll over the stop descriptor and the listen socket (exclusive wake-ups).
-    private let waiter: Int32
-    /// Read buffer for request bodies, allocated once per worker.
-    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-
-    /// - Parameters:
-    ///   - listenDescriptor: the shared listen socket (0 when spawned by the supervisor).
-    ///   - stopDescriptor: readable when the worker should stop (the signal self-pipe).
-    public init(listenDescriptor: Int32 = 0, stopDescriptor: Int32, limits: Limits) {
-        self.listenDescriptor = listenDescriptor
-        self.stopDescriptor = stopDescriptor
-        self.limits = limits
-        FCGX_Init()
-        FCGX_InitRequest(&request, listenDescriptor, 0)
-        let flags = fcntl(listenDescriptor, F_GETFL)
-        _ = fcntl(listenDescriptor, F_SETFL, flags | O_NONBLOCK)
-        waiter = nv_accept_waiter_create(stopDescriptor, listenDescriptor)
-    }
-
-    public func run(responder: FastCGIResponder, events: Events = Events()) -> Exit {
-        guard waiter >= 0 else { return .listenSocketFailed(errno) }
-        var served = 0
-        while true {
-            switch waitForConnection() {
-            case .stop: return .stopRequested
-            case .failed(let code): return .listenSocketFailed(code)
-            case .idle:
-                events.idle()
-                continue
-            case .ready: break
-            }
-            let accepted = FCGX_Accept_r(&request)
-            if accepted == -EAGAIN || accepted == -EWOULDBLOCK || accepted == -EINTR { continue }
-            if accepted < 0 {
-                // A broken connection is the peer's problem; a broken listen socket is ours.
-                if accepted == -ECONNABORTED || accepted == -EPROTO { continue }
-                return .listenSocketFailed(-accepted)
-            }
-            events.requestStarted()
-            let incoming = readRequest()
-            write(responder.respond(to: incoming))
-            FCGX_Finish_r(&request)
-            events.requestFinished()
-            served += 1
-            if limits.maxRequests > 0, served >= limits.maxRequests { return .recycled }
-        }
-    }
-
-    private enum Wait { case ready, stop, idle, failed(Int32) }
-
-    private func waitForConnection() -> Wait {
-        switch nv_accept_waiter_wait(waiter, stopDescriptor, 1000) {
-        case 0: return .stop
-        case 1: return .ready
-        case 2: return .idle
-        default: return .failed(errno)
-        }
-    }
-
-    private func readRequest() -> FastCGIRequest {
-        let (body, exceeded) = readBody()
-        return FastCGIRequest(parameters: readParameters(), body: body, bodyExceededLimit: exceeded)
     }
 
     /// The non-header CGI parameters the service reads; the others nginx sends (SERVER_NAME,
     /// DOCUMENT_ROOT, ...) are skipped before any String is made of them.
     public static let keptParameters = ["REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME",
                                         "QUERY_STRING", "REMOTE_ADDR", "CONTENT_TYPE", "CONTENT_LENGTH"]
+
     private static let keptNames = keptParameters.map { Array($0.utf8) }
     private static let headerPrefix = Array("HTTP_".utf8)
 
@@ -118,8 +61,6 @@ public final class FastCGIWorker {
         if name.starts(with: headerPrefix) { return true }
         return keptNames.contains { $0.count == name.count && $0.elementsEqual(name) }
     }
-
-    private func readParameters() -> [String: String] { Self.parameters(from: request.envp) }
 
     /// `NAME=value` C strings (libfcgi's NULL-terminated `envp`) into a dictionary, split on the
     /// first `=` by bytes (this runs for some thirty parameters on every request; Character-level
@@ -143,45 +84,107 @@ public final class FastCGIWorker {
         return parameters
     }
 
-    /// Reads the body to EOF, even past the limit: libfcgi needs the whole stream consumed.
-    /// Returns the body, or nothing and true when it was larger than the limit.
-    private func readBody() -> (body: [UInt8], exceededLimit: Bool) {
-        var body: [UInt8] = []
-        var exceeded = false
+    private let listenDescriptor: Int32
+    private let stopDescriptor: Int32
+    private let limits: Limits
+
+    /// - Parameters:
+    ///   - listenDescriptor: the shared listen socket (0 when spawned by the supervisor).
+    ///   - stopDescriptor: readable when the worker should stop (the signal self-pipe).
+    public init(listenDescriptor: Int32 = 0, stopDescriptor: Int32, limits: Limits) {
+        self.listenDescriptor = listenDescriptor
+        self.stopDescriptor = stopDescriptor
+        self.limits = limits
+        FCGX_Init()
+        let flags = fcntl(listenDescriptor, F_GETFL)
+        _ = fcntl(listenDescriptor, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    /// `responder` is called from every request thread at once: it must be thread-safe.
+    public func run(responder: FastCGIResponder, events: Events = Events()) -> Exit {
+        guard let drain = Drain(maxRequests: limits.maxRequests) else { return .listenSocketFailed(errno) }
+        let (listenDescriptor, limits) = (self.listenDescriptor, self.limits)
+        let threads = RequestThreads.start(count: limits.threads) { index in
+            RequestThread(index: index, listenDescriptor: listenDescriptor, limits: limits, drain: drain)
+                .run(responder: responder, events: events)
+        }
+        if threads.started < limits.threads { drain.begin(.listenSocketFailed(threads.error)) }
+        waitForDrain(drain, events: events)
+        threads.join()
+        return drain.reason ?? .stopRequested
+    }
+
+    /// Until a stop signal (which starts the drain) or a drain a thread started.
+    private func waitForDrain(_ drain: Drain, events: Events) {
+        var descriptors = [pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: drain.readDescriptor, events: Int16(POLLIN), revents: 0)]
+        var lastTick = MonotonicClock.seconds()
         while true {
-            let count = chunk.withUnsafeMutableBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { FCGX_GetStr($0.baseAddress, Int32($0.count), request.in) }
+            let ready = poll(&descriptors, 2, 1000)
+            if ready < 0, errno != EINTR {
+                drain.begin(.stopRequested)
+                return
             }
-            if count <= 0 { break }
-            if exceeded { continue }
-            if body.count + Int(count) > limits.maxBodyBytes {
-                exceeded = true
-                body = []
-                continue
+            if descriptors[0].revents != 0 { drain.begin(.stopRequested) }
+            if descriptors[1].revents != 0 || descriptors[0].revents != 0 { return }
+            let now = MonotonicClock.seconds()
+            if now - lastTick >= 1 {
+                lastTick = now
+                events.everySecond()
             }
-            body.append(contentsOf: chunk[..<Int(count)])
         }
-        return (body, exceeded)
+    }
+}
+
+/// The process-wide end of accepting: a pipe that turns readable for every thread at once,
+/// the reason, and the request count that triggers recycling.
+final class Drain: @unchecked Sendable {
+    let readDescriptor: Int32
+    private let writeDescriptor: Int32
+    private let maxRequests: Int
+    private let lock = Lock()
+    private var served = 0
+    private(set) var reason: FastCGIWorker.Exit?
+
+    init?(maxRequests: Int) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return nil }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        readDescriptor = ends[0]
+        writeDescriptor = ends[1]
+        self.maxRequests = maxRequests
     }
 
-    private func write(_ response: FastCGIResponse) {
-        var head: [UInt8] = []
-        head.reserveCapacity(64 + response.prelude.bytes.count)
-        head += Array("Status: \(StatusLine.text(for: response.status))\r\n".utf8)
-        head += response.prelude.bytes
-        for (name, value) in response.headers where HeaderBlock.isSafe(name) && HeaderBlock.isSafe(value) {
-            head += Array("\(name): \(value)\r\n".utf8)
-        }
-        head += [0x0D, 0x0A]
-        put(head)
-        if !response.body.isEmpty { put(response.body) }
+    deinit {
+        close(readDescriptor)
+        close(writeDescriptor)
     }
 
-    private func put(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                _ = FCGX_PutStr($0.baseAddress, Int32($0.count), request.out)
-            }
+    var hasBegun: Bool { lock.withLock { reason != nil } }
+
+    /// The first reason wins; the pipe stays readable from then on (nobody reads it).
+    func begin(_ why: FastCGIWorker.Exit) {
+        let first = lock.withLock { () -> Bool in
+            guard reason == nil else { return false }
+            reason = why
+            return true
         }
+        if first {
+            var byte: UInt8 = 1
+            _ = write(writeDescriptor, &byte, 1)
+        }
+    }
+
+    /// Counts one finished request; starts the drain when the recycling limit is reached.
+    func requestServed() {
+        guard maxRequests > 0 else { return }
+        let reached = lock.withLock { () -> Bool in
+            served += 1
+            return served >= maxRequests
+        }
+        if reached { begin(.recycled) }
     }
 }

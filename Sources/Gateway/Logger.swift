@@ -5,7 +5,8 @@ import JSON
 import OperatingSystem
 
 /// One JSON object per line on stderr, written with a single write(2) so that lines from
-/// several workers sharing the stream do not interleave. Callers pass facts, never secrets:
+/// several workers and their threads sharing the stream do not interleave (a value type with
+/// nothing mutable: safe from every thread). Callers pass facts, never secrets:
 /// no token, key, password or request body is ever a field. (Access-log lines go through
 /// `AccessLog`, which batches them.)
 public struct Logger: Sendable {
@@ -37,13 +38,16 @@ public struct Logger: Sendable {
 
 /// The access log: one JSON line per request, written in batches. A batch is written when the
 /// next line would take it past PIPE_BUF (so that one write(2) stays atomic on a pipe shared
-/// by all workers, such as journald's), when its oldest line is a second old, when the worker
-/// has been idle for a second, and when it stops: like nginx's `access_log ... buffer= flush=`,
-/// a worker killed outright loses at most its last second of lines.
-public final class AccessLog {
+/// by all workers, such as journald's), when its oldest line is a second old, when the worker's
+/// once-a-second tick finds it waiting, and when it stops: like nginx's `access_log ... buffer=
+/// flush=`, a worker killed outright loses at most its last second of lines. One batch per
+/// process, shared by its request threads: lines are formatted outside the lock, and only
+/// appending and the write happen under it (so batches keep whole lines in order).
+public final class AccessLog: @unchecked Sendable {
     static let batchLimit = 4096
     static let maximumDelaySeconds = 1.0
 
+    private let lock = Lock()
     private var pending: [UInt8] = []
     private var oldestLine = 0.0
 
@@ -52,13 +56,21 @@ public final class AccessLog {
     public func record(_ fields: [(String, JSONValue)]) {
         let line = JSONValue.object(JSONObject([("time", .string(Timestamp.nowISO8601())), ("type", "access")] + fields))
             .serializedBytes() + [0x0A]
-        if pending.count + line.count > Self.batchLimit { flush() }
-        if pending.isEmpty { oldestLine = MonotonicClock.seconds() }
-        pending += line
-        if MonotonicClock.seconds() - oldestLine >= Self.maximumDelaySeconds { flush() }
+        let now = MonotonicClock.seconds()
+        lock.withLock {
+            if pending.count + line.count > Self.batchLimit { writePending() }
+            if pending.isEmpty { oldestLine = now }
+            pending += line
+            if now - oldestLine >= Self.maximumDelaySeconds { writePending() }
+        }
     }
 
     public func flush() {
+        lock.withLock { writePending() }
+    }
+
+    /// With the lock held.
+    private func writePending() {
         guard !pending.isEmpty else { return }
         StandardError.write(pending)
         pending.removeAll(keepingCapacity: true)

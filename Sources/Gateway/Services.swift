@@ -3,14 +3,18 @@ import JWT
 import Postgres
 import Tailscale
 
-/// What one worker process holds for its whole life: settings, one database connection, the
-/// token verifier with its cached keys. Built once at start; nothing here is per request.
-public final class Services {
+/// What one worker process holds for its whole life, shared by its request threads: settings,
+/// a small pool of database connections, the token verifier with its cached keys, the
+/// Tailscale client with its one token. Built once at start; nothing here is per request, and
+/// everything here is safe to use from several threads at once.
+public final class Services: @unchecked Sendable {
     public let settings: Settings
     public let database: Database
     public let authenticator: Authenticator
     public let logger: Logger
-    /// The Tailscale API client (one reused libcurl handle, cached OAuth token); nil when no
+    /// Per-host hit counters in shared memory (limits that must not write to the database).
+    public let hostCounters = HostCounters()
+    /// The Tailscale API client (reused libcurl handles, one cached OAuth token); nil when no
     /// OAuth client is configured.
     public let tailscale: TailscaleClient?
 
@@ -19,7 +23,8 @@ public final class Services {
         self.logger = logger
         database = Database(conninfo: settings.databaseURL,
                             statementTimeoutMilliseconds: settings.databaseStatementTimeoutMilliseconds,
-                            connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds)
+                            connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds,
+                            poolSize: settings.databasePoolSize)
         let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
             ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
         authenticator = Authenticator(verifier: try JWTVerifier(

@@ -1,26 +1,35 @@
 import CCurl
 import CShims
+import OperatingSystem
 
-/// A blocking HTTP/1.1 client over one libcurl easy handle.
+/// A blocking HTTP/1.1 client over reused libcurl easy handles.
 ///
 /// Each worker process owns one client and reuses it for every upstream call, so libcurl keeps
-/// connections (and TLS sessions) alive between requests. Not thread-safe: one caller at a time.
-public final class HTTPClient {
+/// connections (and TLS sessions) alive between requests. Thread-safe: a call borrows an idle
+/// handle (or makes one) for its duration, so there are at most as many handles as calls ever
+/// ran at once, each keeping its own connections.
+public final class HTTPClient: @unchecked Sendable {
     /// Larger bodies fail with `.responseTooLarge` instead of growing the worker without bound.
     public static let maximumBodyBytes = 8 << 20
 
-    private let handle: UnsafeMutableRawPointer?
+    private let lock = Lock()
+    private var idleHandles: [UnsafeMutableRawPointer] = []
 
-    public init() {
-        handle = curl_easy_init()
-    }
+    public init() {}
 
     deinit {
-        if let handle { curl_easy_cleanup(handle) }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
     }
 
     public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
-        guard let handle else { throw .connectionFailed("libcurl handle unavailable") }
+        guard let handle = lock.withLock({ idleHandles.popLast() }) ?? curl_easy_init() else {
+            throw .connectionFailed("libcurl handle unavailable")
+        }
+        defer { lock.withLock { idleHandles.append(handle) } }
+        return try send(request, on: handle)
+    }
+
+    private func send(_ request: HTTPRequest, on handle: UnsafeMutableRawPointer) throws(HTTPClientError) -> HTTPResponse {
         // Reset drops the previous request's options but keeps the connection cache.
         curl_easy_reset(handle)
         let options = EasyHandleOptions(handle: handle)

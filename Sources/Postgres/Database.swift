@@ -1,39 +1,47 @@
 import OperatingSystem
 
-/// The request path's database: owns one connection, connects lazily, reconnects after loss.
-///
-/// A worker serves one request at a time, so one connection per process is the whole pool.
-public final class Database {
+/// The request path's database: a small bounded pool of connections (`ConnectionPool`) shared
+/// by the process's request threads; each connects lazily and reconnects after loss.
+public final class Database: @unchecked Sendable {
     /// A dead server is retried at most this often; requests in between fail fast with
     /// `.unavailable` instead of each paying for a connection attempt.
     private static let reconnectIntervalSeconds = 0.25
 
-    private let connection: PostgresConnection
+    private let pool: ConnectionPool
+    private let failureLock = Lock()
     private var lastFailedConnect: Double?
 
-    public init(conninfo: String, statementTimeoutMilliseconds: Int, connectTimeoutSeconds: Int) {
+    /// - Parameter poolSize: connections this process may open (opened on first need).
+    public init(conninfo: String, statementTimeoutMilliseconds: Int, connectTimeoutSeconds: Int, poolSize: Int = 1) {
         let settings = PostgresConnectionSettings(
             statementTimeoutMilliseconds: statementTimeoutMilliseconds,
             connectTimeoutSeconds: connectTimeoutSeconds
         )
-        connection = PostgresConnection(conninfo: conninfo, settings: settings)
+        // A thread waits for a free connection about as long as one statement may run.
+        pool = ConnectionPool(size: poolSize, waitSeconds: Double(statementTimeoutMilliseconds) / 1000) {
+            PostgresConnection(conninfo: conninfo, settings: settings)
+        }
     }
 
     /// Runs `body` on a live connection, (re)connecting first when needed; throws
-    /// `.unavailable` quickly when the server cannot be reached.
+    /// `.unavailable` quickly when the server cannot be reached. A body that opens
+    /// `withConnection` again, on the same thread, gets the same connection.
     ///
     /// When the connection turns out to be lost on the first statement of `body` (typically
     /// the server restarted between requests), nothing can have been committed, so `body` runs
     /// once more on a fresh connection. A loss later in `body` is thrown as `.unavailable`.
     @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try connectIfNeeded()
+        let (connection, outermost) = try pool.acquire()
+        defer { pool.release() }
+        guard outermost else { return try body(connection) }
+        try connectIfNeeded(connection)
         let statementsBefore = connection.statementsSent
         do {
             return try body(connection)
         } catch let error as PostgresError where error.kind == .unavailable {
             guard connection.statementsSent == statementsBefore + 1 else { throw error }
-            try reconnect()
+            try reconnect(connection)
             return try body(connection)
         }
     }
@@ -43,20 +51,23 @@ public final class Database {
         (try? withConnection { connection in try connection.execute("SELECT 1") }) != nil
     }
 
-    private func connectIfNeeded() throws(PostgresError) {
+    private func connectIfNeeded(_ connection: PostgresConnection) throws(PostgresError) {
         guard !connection.isConnected else { return }
-        if let lastFailedConnect, MonotonicClock.seconds() - lastFailedConnect < Self.reconnectIntervalSeconds {
+        let failedJustNow = failureLock.withLock {
+            lastFailedConnect.map { MonotonicClock.seconds() - $0 < Self.reconnectIntervalSeconds } ?? false
+        }
+        if failedJustNow {
             throw PostgresError(kind: .unavailable, message: "database unreachable (last connection attempt failed just now)")
         }
-        try reconnect()
+        try reconnect(connection)
     }
 
-    private func reconnect() throws(PostgresError) {
+    private func reconnect(_ connection: PostgresConnection) throws(PostgresError) {
         do {
             try connection.connect()
-            lastFailedConnect = nil
+            failureLock.withLock { lastFailedConnect = nil }
         } catch {
-            lastFailedConnect = MonotonicClock.seconds()
+            failureLock.withLock { lastFailedConnect = MonotonicClock.seconds() }
             throw error
         }
     }

@@ -6,9 +6,9 @@ public final class PostgresConnection {
     private let conninfo: String
     private let settings: PostgresConnectionSettings
     private var handle: OpaquePointer?
-    /// SQL text -> server-side statement name. Statements live as long as the session, so a
-    /// reconnect starts an empty cache.
-    private var preparedStatements: [String: String] = [:]
+    /// Server-side statement names, found by where the SQL text is stored (see `StatementCache`).
+    /// Statements live as long as the session, so a reconnect starts an empty cache.
+    private var preparedStatements = StatementCache()
     /// Counts statements sent; `Database` compares it around a body to learn whether a lost
     /// connection failed the body's first statement (then nothing can have been committed).
     private(set) var statementsSent = 0
@@ -125,10 +125,10 @@ public final class PostgresConnection {
     }
 
     private func preparedStatement(for sql: String, on connection: OpaquePointer) throws(PostgresError) -> String {
-        if let name = preparedStatements[sql] { return name }
+        if let name = preparedStatements.name(for: sql) { return name }
         let name = "s\(preparedStatements.count + 1)"
         _ = try LibpqResult.consume(PQprepare(connection, name, sql, 0, nil), from: connection)
-        preparedStatements[sql] = name
+        preparedStatements.insert(name, for: sql)
         return name
     }
 

@@ -10,6 +10,13 @@ struct Slot: Hashable {
     let generation: Int
 }
 
+/// One request thread of a child, as its scoreboard slot last showed it.
+struct ThreadState {
+    var requests = 0
+    /// Monotonic seconds when its current request started; nil while idle.
+    var busySince: Double?
+}
+
 /// A running child as the supervisor sees it.
 struct Child {
     let pid: pid_t
@@ -18,52 +25,63 @@ struct Child {
     let startedAt: Double
     let receivesRequests: Bool
     var ready = false
-    var busySince: Double?
+    var threads: [ThreadState] = []
     var requests = 0
     /// Sent SIGTERM (reload, stop); no longer counts toward the pool.
     var retiring = false
-    var killedForTimeout = false
+    /// When a thread of it was found stuck past the time limit (it is draining, then killed).
+    var stuckSince: Double?
+    var killedForTimeout: Bool { stuckSince != nil }
 
-    /// Copies what the child last wrote into its scoreboard slot; returns the requests it
-    /// finished since the previous call.
+    /// When its oldest in-flight request started (the one a time limit judges); nil when idle.
+    var busySince: Double? { threads.compactMap(\.busySince).min() }
+
+    /// Copies what the child last wrote into its scoreboard; returns the requests it finished
+    /// since the previous call.
     mutating func refresh() -> Int {
         let reading = scoreboard.read()
         ready = reading.ready
-        busySince = reading.busySince
-        let finished = Int(reading.requests) - requests
-        requests = Int(reading.requests)
+        threads = reading.threads
+        let total = threads.reduce(0) { $0 + $1.requests }
+        let finished = total - requests
+        requests = total
         return finished
     }
 }
 
-/// The supervisor's handle on one child's shared-memory slot.
+/// The supervisor's handle on one child's shared-memory scoreboard.
 struct Scoreboard {
     let descriptor: Int32
-    let slot: UnsafeMutablePointer<nv_scoreboard_slot>
+    let board: UnsafeMutablePointer<nv_scoreboard>
 
-    /// A new zeroed slot; its descriptor sits above fd 9 so the spawner can move it to fd 3.
+    /// A new zeroed scoreboard; its descriptor sits above fd 9 so the spawner can move it to fd 3.
     static func create() -> Scoreboard? {
         let created = nv_scoreboard_create()
         guard created >= 0 else { return nil }
         let descriptor = fcntl(created, F_DUPFD_CLOEXEC, 10)
         close(created)
-        guard descriptor >= 0, let slot = nv_scoreboard_map(descriptor) else {
+        guard descriptor >= 0, let board = nv_scoreboard_map(descriptor) else {
             if descriptor >= 0 { close(descriptor) }
             return nil
         }
-        return Scoreboard(descriptor: descriptor, slot: slot)
+        return Scoreboard(descriptor: descriptor, board: board)
     }
 
-    func read() -> (requests: UInt64, busySince: Double?, ready: Bool) {
-        var requests: UInt64 = 0
-        var busySince: Int64 = 0
+    func read() -> (ready: Bool, threads: [ThreadState]) {
         var ready: UInt32 = 0
-        nv_scoreboard_read(slot, &requests, &busySince, &ready)
-        return (requests, busySince == 0 ? nil : Double(busySince) / 1e9, ready != 0)
+        var count: UInt32 = 0
+        nv_scoreboard_read(board, &ready, &count)
+        let threads = (0..<count).map { thread -> ThreadState in
+            var requests: UInt64 = 0
+            var busySince: Int64 = 0
+            nv_scoreboard_read_thread(board, thread, &requests, &busySince)
+            return ThreadState(requests: Int(requests), busySince: busySince == 0 ? nil : Double(busySince) / 1e9)
+        }
+        return (ready != 0, threads)
     }
 
     func release() {
-        nv_scoreboard_unmap(slot)
+        nv_scoreboard_unmap(board)
         close(descriptor)
     }
 }

@@ -27,7 +27,10 @@ struct PoolStatus {
             return [
                 "pid": .int(Int(child.pid)), "role": .string(child.slot.spec), "generation": .int(child.slot.generation),
                 "state": .string(state), "requests": .int(child.requests), "uptime_seconds": .int(Int(now - child.startedAt)),
-                "busy_seconds": child.busySince.map { .double(((now - $0) * 1000).rounded() / 1000) } ?? .null,
+                "busy_seconds": Self.busySeconds(child.busySince, now: now),
+                "threads": .array(child.threads.map { thread in
+                    ["requests": .int(thread.requests), "busy_seconds": Self.busySeconds(thread.busySince, now: now)]
+                }),
             ]
         }
         return [
@@ -37,6 +40,10 @@ struct PoolStatus {
             "killed_for_timeout": .int(statistics.killedForTimeout), "reloads": .int(statistics.reloads),
             "requests_served": .int(statistics.requestsServed), "children": .array(rows),
         ]
+    }
+
+    private static func busySeconds(_ since: Double?, now: Double) -> JSONValue {
+        since.map { .double(((now - $0) * 1000).rounded() / 1000) } ?? .null
     }
 
     var text: String { "supervisor: pool status " + document.serialized() }

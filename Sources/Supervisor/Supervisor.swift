@@ -179,17 +179,28 @@ public final class Supervisor {
         }
     }
 
+    /// A thread cannot be stopped alone, so one stuck past the limit dooms its process. To lose
+    /// little else, the process is first asked to stop (it accepts nothing more; its other
+    /// threads finish their requests), then killed as soon as only stuck threads are busy, or
+    /// after `stuckDrainSeconds` at most.
     private func enforceRequestTimeouts(now: Double) {
         let limit = configuration.requestTimeoutSeconds
         guard limit > 0 else { return }
-        for (pid, child) in children where !child.killedForTimeout {
+        for (pid, child) in children {
+            if let stuckSince = child.stuckSince {
+                let othersBusy = child.threads.contains { thread in thread.busySince.map { now - $0 <= limit } ?? false }
+                if !othersBusy || now - stuckSince >= Self.stuckDrainSeconds { kill(pid, SIGKILL) }
+                continue
+            }
             guard let since = child.busySince, now - since > limit else { continue }
-            children[pid]?.killedForTimeout = true
+            children[pid]?.stuckSince = now
             statistics.killedForTimeout += 1
-            log("supervisor: worker \(pid) busy with one request for more than \(Int(limit)) s: killing it")
-            kill(pid, SIGKILL)
+            log("supervisor: worker \(pid) busy with one request for more than \(Int(limit)) s: killing it once its other requests finish")
+            kill(pid, SIGTERM)
         }
     }
+
+    private static let stuckDrainSeconds = 5.0
 
     // MARK: stop and reload
 

@@ -20,7 +20,7 @@ extension TailscaleClient {
             }
             if response.status == 401 && !renewedAfterRefusal {
                 renewedAfterRefusal = true
-                cachedToken = nil
+                discardAccessToken(token)
                 log("\(operation) answered 401; renewing the access token and retrying once")
                 continue
             }

@@ -8,7 +8,20 @@ extension TailscaleClient {
     private static let defaultTokenLifetimeSeconds = 3600
 
     /// The cached token while it is fresh, else a new one from the OAuth client credentials.
+    /// One token per process: the request threads share it, and while one fetches a new
+    /// token the others wait for that one instead of each asking for their own.
     func accessToken(within deadline: Deadline) throws(TailscaleError) -> String {
+        try tokenLock.withLock { () throws(TailscaleError) -> String in try cachedOrNewToken(within: deadline) }
+    }
+
+    /// Forgets `value` (refused with a 401), unless another thread already replaced it.
+    func discardAccessToken(_ value: String) {
+        tokenLock.withLock {
+            if cachedToken?.value == value { cachedToken = nil }
+        }
+    }
+
+    private func cachedOrNewToken(within deadline: Deadline) throws(TailscaleError) -> String {
         let startedAt = MonotonicClock.milliseconds()
         if let cachedToken, cachedToken.isFresh(atMilliseconds: startedAt) { return cachedToken.value }
         cachedToken = nil

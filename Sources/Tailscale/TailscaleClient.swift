@@ -5,13 +5,14 @@ import Darwin
 #endif
 import HTTPClient
 import JSON
+import OperatingSystem
 
 /// A blocking client for the parts of Tailscale API v2 the gateway uses.
 ///
 /// Authenticates with OAuth client credentials, caches the access token, retries transient
 /// failures with back-off, and keeps every call inside `deadlineMilliseconds`. One per worker
-/// process, like the `HTTPClient` it drives; not thread-safe.
-public final class TailscaleClient {
+/// process, like the `HTTPClient` it drives; thread-safe (one token shared by the threads).
+public final class TailscaleClient: @unchecked Sendable {
     let configuration: TailscaleConfiguration
     let httpClient: HTTPClient
     let retryPolicy: RetryPolicy
@@ -19,6 +20,8 @@ public final class TailscaleClient {
     let now: () -> Int64
     /// One line per retry or failure; never given a secret.
     let log: (String) -> Void
+    /// Guards `cachedToken` and `tokenRequests`.
+    let tokenLock = Lock()
     var cachedToken: AccessToken?
 
     /// How many HTTP requests this client sent to the token endpoint.

@@ -15,8 +15,11 @@ enum ServeCommand {
         defer { ListenSocket.cleanUp(address) }
         // Resolved now: after a binary upgrade the path names the new file, which a reload starts.
         let executable = executablePath()
-        let environment = ProcessEnvironment.list().filter { !$0.hasPrefix(WorkerLink.supervisorPIDVariable + "=") }
-            + ["\(WorkerLink.supervisorPIDVariable)=\(getpid())"]
+        // One table of per-host counters for every worker of every generation.
+        guard let hostCounters = HostCounters.createForChildren() else { throw UsageError("cannot create the host counters") }
+        let environment = ProcessEnvironment.list().filter {
+            !$0.hasPrefix(WorkerLink.supervisorPIDVariable + "=") && !$0.hasPrefix(HostCounters.descriptorVariable + "=")
+        } + ["\(WorkerLink.supervisorPIDVariable)=\(getpid())", hostCounters]
         let envFileArguments = options.envFile.map { ["--env-file", $0] } ?? []
         func configuration(_ settings: Settings) -> SupervisorConfiguration {
             var children = [ChildSpec(name: "worker", arguments: ["worker"] + envFileArguments,

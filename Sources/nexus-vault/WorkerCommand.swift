@@ -1,24 +1,28 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CShims
 import FastCGI
 import Gateway
 import Supervisor
 
-/// `worker`: one FastCGI worker process. Started by `serve` with the listen socket as fd 0;
-/// also usable on its own under spawn-fcgi or systemd socket activation.
+/// `worker`: one FastCGI worker process of `WORKER_THREADS` request threads. Started by
+/// `serve` with the listen socket as fd 0; also usable on its own under spawn-fcgi or systemd
+/// socket activation.
 enum WorkerCommand {
     static func run(_ options: Options) throws -> Int32 {
         let child = try ChildProcess(component: "worker", options: options)
         let (link, services, settings) = (child.link, child.services, child.settings)
         _ = services.database.ping()  // connect now, so the first request does not pay for it
         let router = GatewayRouter(services: services, functions: GatewayFunctions.all)
+        let threads = min(settings.pool.threadsPerWorker, WorkerLink.maximumThreads)
         let worker = FastCGIWorker(listenDescriptor: 0, stopDescriptor: child.stopDescriptor,
-                                   limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker))
-        link.markReady()
-        let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted,
-                                                                requestFinished: link.requestFinished,
-                                                                idle: router.flushLogs))
+                                   limits: .init(maxBodyBytes: 64 * 1024, maxRequests: settings.pool.maxRequestsPerWorker,
+                                                 threads: threads))
+        link.markReady(threads: threads)
+        let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted(thread:),
+                                                                requestFinished: link.requestFinished(thread:),
+                                                                everySecond: { router.flushLogs(); returnFreeMemory() }))
         router.flushLogs()
         switch exit {
         case .stopRequested, .recycled: return 0
@@ -26,5 +30,12 @@ enum WorkerCommand {
             child.logger.error("listen socket failed", [("errno", .int(Int(code)))])
             return ExitCode.unavailable
         }
+    }
+
+    /// Memory that a request thread freed stays in its malloc arena; a large transient
+    /// allocation (an inventory refresh parses every node of the tailnet) would keep the worker
+    /// that size. Handing free pages back once a second keeps it near its working set.
+    private static func returnFreeMemory() {
+        nv_return_free_memory()
     }
 }

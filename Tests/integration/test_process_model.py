@@ -36,10 +36,17 @@ def pool_status(stack) -> dict:
     return json.loads(stack.nexus("status"))
 
 
+@pytest.fixture(params=[16, 0], ids=["kept-connections", "connection-per-request"])
+def fastcgi_keepalive(request) -> int:
+    """Every duty holds both with nginx keeping FastCGI connections alive (the default) and
+    with a connection per request."""
+    return request.param
+
+
 @pytest.fixture()
-def private_stack(request):
+def private_stack(request, fastcgi_keepalive):
     settings = getattr(request, "param", {})
-    instance = start_stack(settings=settings)
+    instance = start_stack(settings=settings, fastcgi_keepalive=fastcgi_keepalive)
     yield instance
     instance.stop()
 
@@ -189,6 +196,57 @@ def test_a_worker_stuck_in_one_request_is_killed_and_replaced(private_stack):
     again = requests.post(f"{stack.base_url}/functions/v1/device-enrollment", json={"action": "enroll", "fingerprint": "after"},
                           headers={"Authorization": f"Bearer {user.token}"}, timeout=10)
     assert again.status_code == 200 and again.json()["status"] == "active"
+
+
+def test_a_stuck_thread_is_killed_only_after_its_neighbours_finish(fastcgi_keepalive):
+    """One process of four threads: a request stuck past the limit gets the process killed, but
+    a slower request on another thread, in flight when the limit passed, still finishes, and
+    the process answers other requests meanwhile."""
+    stack = start_stack(workers=1, fastcgi_keepalive=fastcgi_keepalive, settings={
+        "WORKER_THREADS": "4", "REQUEST_TIMEOUT_SECONDS": "2", "DB_STATEMENT_TIMEOUT_MS": "60000",
+        "TAILSCALE_REQUEST_TIMEOUT_MS": "5000", "MONITOR_ENABLED": "false"})
+    try:
+        world = World(stack, psycopg.connect(stack.postgres.url(), autocommit=True))
+        user = world.user()
+        organization = stack.nexus("org", "create", "--name", "Threads Org")
+        admin = stack.token(stack.nexus("user", "create", "--org", organization, "--role", "org_admin", "--name", "Admin"))
+        url = f"{stack.base_url}/functions/v1"
+        slow_call = lambda: requests.post(f"{url}/tailscale-api", json={"action": "list-devices"},
+                                          headers={"Authorization": f"Bearer {admin}"}, timeout=30)
+        assert slow_call().status_code == 200  # the OAuth token is cached from here on
+        answers: dict = {}
+
+        def remember(name, call):
+            response = call()
+            answers[name] = (response, time.monotonic())
+
+        blocker = psycopg.connect(stack.postgres.url())
+        blocker.execute("LOCK TABLE device_events IN EXCLUSIVE MODE")  # enroll writes an event; list-devices does not
+        stuck = threading.Thread(target=remember, args=("stuck", lambda: requests.post(
+            f"{url}/device-enrollment", json={"action": "enroll", "fingerprint": "stuck"},
+            headers={"Authorization": f"Bearer {user.token}"}, timeout=30)))
+        stuck.start()
+        wait_until(lambda: any(thread["busy_seconds"] for child in pool_status(stack)["children"]
+                               for thread in child.get("threads", [])), 5, "a busy thread")
+        started = time.monotonic()
+        assert requests.get(f"{url}/health", timeout=5).status_code == 200
+        assert time.monotonic() - started < 1, "a stuck thread held up its process's other threads"
+        time.sleep(0.7)
+        # In flight when the stuck request passes the limit, and within the limit itself.
+        requests.post(f"{stack.simulator_url}/_sim/faults", json={"mode": "slow", "count": 1, "delayMs": 1600},
+                      timeout=5).raise_for_status()
+        slow = threading.Thread(target=remember, args=("slow", slow_call))
+        slow.start()
+        stuck.join(timeout=20)
+        slow.join(timeout=20)
+        blocker.rollback()
+        assert answers["slow"][0].status_code == 200, "an in-flight neighbour of the stuck request was lost"
+        assert answers["stuck"][0].status_code == 503
+        assert answers["stuck"][1] > answers["slow"][1], "the process was killed before its neighbour finished"
+        wait_until(lambda: pool_status(stack)["killed_for_timeout"] == 1 and len(workers_of(stack)) == 1, 5, "a replacement")
+        assert requests.get(f"{url}/health", timeout=5).status_code == 200
+    finally:
+        stack.stop()
 
 
 def test_a_crash_loop_backs_off():

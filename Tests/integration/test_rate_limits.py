@@ -1,9 +1,16 @@
-"""Rate-limit counters: an IPv6 client counts by its /64, an IPv4 client by its address, and
-the monitor purges expired counters on its schedule while live ones stay."""
+"""Rate-limit counters: an IPv6 client counts by its /64, an IPv4 client by its address (the
+anonymous check-device limit, per host in shared memory), and the monitor purges expired
+database counters on its schedule while live ones stay."""
 from __future__ import annotations
 
+import time
 import uuid
 
+import psycopg
+import pytest
+import requests
+
+from conftest import World, start_stack
 from deploy.devstack.processes import wait_until
 
 
@@ -11,24 +18,49 @@ def buckets(db, prefix: str) -> set[str]:
     return {row[0] for row in db.execute("SELECT bucket FROM rate_limits WHERE bucket LIKE %s", (prefix + "%",))}
 
 
-def test_ipv6_clients_of_one_slash_64_share_a_counter(api, world, db):
+@pytest.fixture(scope="module")
+def strict_stack():
+    """Two anonymous checks per address and minute, so that a third shows whose counter it is."""
+    instance = start_stack(settings={"ANONYMOUS_CHECKS_PER_MINUTE": "2", "MONITOR_ENABLED": "false"})
+    yield instance
+    instance.stop()
+
+
+def check_from(stack, anon_key: str, address: str) -> int:
+    return requests.post(f"{stack.base_url}/functions/v1/tailscale-api", json={"action": "check-device", "identifier": "nobody-here"},
+                         headers={"apikey": anon_key, "X-Forwarded-For": address}, timeout=10).status_code
+
+
+def one_window() -> None:
+    """The calls of a test fit in one fixed minute of the per-host counters."""
+    if 60 - time.time() % 60 < 5:
+        time.sleep(60 - time.time() % 60 + 0.1)
+
+
+def test_ipv6_clients_of_one_slash_64_share_a_counter(strict_stack):
+    anon_key = World(strict_stack, None).anon_key
     network = f"2001:db8:{uuid.uuid4().int % 0xffff:x}:7"
-    for host in ("1", "abcd:ef01:2345:6789"):
-        response = api.call("tailscale-api", {"action": "check-device", "identifier": "nobody-here"},
-                            apikey=world.anon_key, client_ip=f"{network}::{host}" if host == "1" else f"{network}:{host}")
-        assert response.status_code == 200, response.text
-    hits = db.execute("SELECT hits FROM rate_limits WHERE bucket = %s", (f"check-device:ip:{network}::/64",)).fetchone()
-    assert hits == (2,)
-    assert buckets(db, f"check-device:ip:{network}:") == {f"check-device:ip:{network}::/64"}  # none per address
+    one_window()
+    assert [check_from(strict_stack, anon_key, address) for address in (f"{network}::1", f"{network}:abcd:ef01:2345:6789")] == [200, 200]
+    assert check_from(strict_stack, anon_key, f"{network}::99") == 429  # the third address of the /64
+    assert check_from(strict_stack, anon_key, f"2001:db8:{uuid.uuid4().int % 0xffff:x}:8::1") == 200  # another /64
 
 
-def test_ipv4_clients_count_by_their_address(api, world, db):
+def test_ipv4_clients_count_by_their_address(strict_stack):
+    anon_key = World(strict_stack, None).anon_key
     address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
-    db.execute("DELETE FROM rate_limits WHERE bucket = %s", (f"check-device:ip:{address}",))
-    response = api.call("tailscale-api", {"action": "check-device", "identifier": "nobody-here"},
-                        apikey=world.anon_key, client_ip=address)
-    assert response.status_code == 200, response.text
-    assert buckets(db, f"check-device:ip:{address}") == {f"check-device:ip:{address}"}
+    neighbour = f"198.51.100.{(int(address.rsplit('.', 1)[1]) % 250) + 1}"
+    one_window()
+    assert [check_from(strict_stack, anon_key, address) for _ in range(3)] == [200, 200, 429]
+    assert check_from(strict_stack, anon_key, neighbour) == 200
+
+
+def test_anonymous_checks_write_no_counter_rows(strict_stack):
+    """The anonymous check-device limit is counted in the host's shared memory, not in
+    rate_limits: a poll is a read."""
+    check_from(strict_stack, World(strict_stack, None).anon_key, "192.0.2.77")
+    with psycopg.connect(strict_stack.postgres.url("nexus_vault"), autocommit=True) as db:
+        assert buckets(db, "check-device:") == set()
 
 
 def test_the_monitor_purges_expired_counters_and_keeps_live_ones(stack, db):

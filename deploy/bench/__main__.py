@@ -14,17 +14,21 @@ from deploy.devstack.stack import REPO, Stack, StackConfig
 
 from . import entry, memory, wrk
 from .ceiling import Ceiling
-from .fixtures import Fixtures
+from .fixtures import Fixtures, SetupFailed
+from .go_peer import GoPeer
 from .report import format_run, write_json
 from .results import BenchRun, RunParameters, ScenarioResult
 from .runner import ScenarioRunner
-from .scenarios import CEILING, SCENARIOS
+from .scenarios import CEILING, OLD_CEILING, SCENARIOS
 
 RESULT_FILE = REPO / "var/bench-latest.json"
 # Passed to the service explicitly, so that the device-list budget is computed from what ran.
 # The service defaults: the monitor syncs every 30 s; polling actions accept an inventory up to 5 s old.
 SYNC_INTERVAL_SECONDS = 30
 INVENTORY_MAX_AGE_SECONDS = 5
+# The keep-alive C ceiling's shape: the threads per process that measured best here
+# (../shared/DESIGN.md), behind nginx's `keepalive 16`.
+CEILING_THREADS = 32
 
 
 def main() -> int:
@@ -45,14 +49,21 @@ def main() -> int:
                                       "MONITOR_INTERVAL_SECONDS": str(SYNC_INTERVAL_SECONDS),
                                       "INVENTORY_MAX_AGE_SECONDS": str(INVENTORY_MAX_AGE_SECONDS),
                                       # wrk is one client address: the anonymous check-device limit
-                                      # (a database write per call, still paid) must not reject it.
+                                      # (counted per host in shared memory) must not reject it.
                                       "ANONYMOUS_CHECKS_PER_MINUTE": "100000000",
                                   }))
-        ceiling = Ceiling(state_dir, stack.ceiling_socket, workers)
+        ceilings = [Ceiling(state_dir, stack.ceiling_socket, workers),
+                    Ceiling(state_dir, stack.keepalive_ceiling_socket, workers, threads=CEILING_THREADS)]
+        peer: GoPeer | None = None
         try:
             try:
                 stack.start()
-                ceiling.start()
+                for ceiling in ceilings:
+                    ceiling.start()
+                # The peer's pool: as many connections as our whole pool may open on this host.
+                peer = GoPeer(state_dir, stack.go_peer_socket, stack.postgres.socket_url("nexus_vault"),
+                              stack.jwt_secret, pool_size=workers * int(os.environ.get("DB_POOL_SIZE", "4")))
+                peer.start()
                 fixtures = Fixtures(stack)
             except Exception as failure:
                 print(f"bench: the stack could not start: {failure}", file=sys.stderr)
@@ -60,7 +71,10 @@ def main() -> int:
                 return 1
             run = _measure(fixtures, state_dir, parameters)
         finally:
-            ceiling.stop()
+            if peer:
+                peer.stop()
+            for ceiling in ceilings:
+                ceiling.stop()
             stack.stop()
     print(format_run(run))
     write_json(run, RESULT_FILE)
@@ -74,37 +88,70 @@ def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> 
     runner = ScenarioRunner(fixtures, scripts_dir, parameters)
     serve_pid = fixtures.stack.serve.pid
     run = BenchRun(parameters)
-    # One machine runs wrk, nginx, PostgreSQL and both pools, so a single run drifts by several
-    # percent: each round measures the ceiling and every scenario, and the report takes each
-    # one's median round (ratios then compare neighbours in time, not one early ceiling).
-    ceilings: list[ScenarioResult] = []
-    rounds: dict[str, list[ScenarioResult]] = {scenario.name: [] for scenario in SCENARIOS}
+    # One machine runs wrk, nginx, PostgreSQL, the pools and the peer, so a single run drifts by
+    # several percent: each round measures both ceilings, then every scenario followed at once
+    # by its Go peer, and the report takes medians over the rounds of the ratios between
+    # neighbours in time (not against one early figure).
+    _compare_with_peers(fixtures)
+    references = [OLD_CEILING] + [scenario.peer for scenario in SCENARIOS if scenario.peer]
+    rounds: dict[str, list[ScenarioResult]] = {scenario.name: [] for scenario in [CEILING, *references, *SCENARIOS]}
     for _ in range(parameters.rounds):
-        ceilings.append(runner.measure(CEILING))
+        for scenario in [CEILING, OLD_CEILING]:
+            rounds[scenario.name].append(runner.measure(scenario))
         for scenario in SCENARIOS:
             rounds[scenario.name].append(runner.measure(scenario))
             # Workers are recycled after a number of requests: a snapshot per scenario catches
             # growth that the replacement measured at the end would hide.
             run.record_memory(memory.measure(serve_pid))
+            if scenario.peer:
+                rounds[scenario.peer.name].append(runner.measure(scenario.peer))
+    ceilings = rounds[CEILING.name]
     run.ceiling = _median(ceilings)
-    run.scenarios = [_median(rounds[scenario.name], ceilings) for scenario in SCENARIOS]
+    run.references = [_median(rounds[scenario.name], ceilings) for scenario in references]
+    run.scenarios = [_median(rounds[scenario.name], ceilings, rounds[scenario.peer.name] if scenario.peer else None)
+                     for scenario in SCENARIOS]
     return run
 
 
-def _median(results: list[ScenarioResult], ceilings: list[ScenarioResult] | None = None) -> ScenarioResult:
-    """The round with the median throughput (a real run, so its latencies belong to it); with
-    the ceilings, its share of the ceiling is the median of each round's own ratio."""
+def _compare_with_peers(fixtures: Fixtures) -> None:
+    """The peer must give the same answer to the same request, or its figures mean nothing."""
+    for scenario in SCENARIOS:
+        if not scenario.peer:
+            continue
+        try:
+            ours = fixtures.send(wrk.first(scenario.request(fixtures)))
+            theirs = fixtures.send(wrk.first(scenario.peer.request(fixtures)))
+        except SetupFailed as failure:
+            print(f"bench: {scenario.name}: setup failed ({failure})", file=sys.stderr)
+            continue
+        verdict = "same answer" if ours == theirs else f"DIFFERENT answers: ours {ours}, the peer's {theirs}"
+        print(f"bench: {scenario.name} and {scenario.peer.name}: {verdict}", file=sys.stderr, flush=True)
+
+
+def _median(results: list[ScenarioResult], ceilings: list[ScenarioResult] | None = None,
+            peers: list[ScenarioResult] | None = None) -> ScenarioResult:
+    """The round with the median throughput (a real run, so its latencies belong to it); its
+    share of the ceiling and its ratio to the peer are the medians of each round's own ratio."""
     measured = sorted((result for result in results if result.measured),
                       key=lambda result: result.measured.requests_per_second)
     if not measured:
         return results[0]
     chosen = measured[len(measured) // 2]
     if ceilings:
-        ratios = sorted(100.0 * result.measured.requests_per_second / ceiling.measured.requests_per_second
-                        for result, ceiling in zip(results, ceilings) if result.measured and ceiling.measured)
-        if ratios:
-            chosen = dataclasses.replace(chosen, percent_of_ceiling=round(ratios[len(ratios) // 2], 1))
+        ratio = _median_ratio(results, ceilings)
+        if ratio is not None:
+            chosen = dataclasses.replace(chosen, percent_of_ceiling=round(100 * ratio, 1))
+    if peers:
+        ratio = _median_ratio(results, peers)
+        if ratio is not None:
+            chosen = dataclasses.replace(chosen, times_peer=round(ratio, 2), peer_name=peers[0].name)
     return chosen
+
+
+def _median_ratio(results: list[ScenarioResult], others: list[ScenarioResult]) -> float | None:
+    ratios = sorted(result.measured.requests_per_second / other.measured.requests_per_second
+                    for result, other in zip(results, others) if result.measured and other.measured)
+    return ratios[len(ratios) // 2] if ratios else None
 
 
 def _print_log_tail(stack: Stack, lines: int = 20) -> None:

@@ -4,8 +4,11 @@
  * with the same number of worker processes on a unix socket behind the same nginx, so the
  * gap between the two is the cost of the gateway's own code.
  *
- *   cc -O2 -o ceiling ceiling.c -lfcgi
- *   ceiling SOCKET_PATH WORKERS
+ *   cc -O2 -o ceiling ceiling.c -lfcgi -lpthread
+ *   ceiling SOCKET_PATH WORKERS [THREADS]
+ *
+ * With THREADS (default 1), each worker runs that many threads, each on its own FCGX_Request:
+ * the shape that lets nginx keep FastCGI connections alive (a kept connection pins one thread).
  *
  * The parent binds and listens, forks the workers (they share the listening socket) and
  * waits. SIGTERM or SIGINT to the parent stops every worker; a worker also dies with its
@@ -13,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { MAX_WORKERS = 256, LISTEN_BACKLOG = 4096 };
+enum { MAX_WORKERS = 256, MAX_THREADS = 256, LISTEN_BACKLOG = 4096 };
 
 static const char RESPONSE[] =
     "Status: 200 OK\r\n"
@@ -79,10 +83,11 @@ static void discard_body(FCGX_Stream *in) {
     }
 }
 
-static void serve(int listen_fd) {
+static void *serve_thread(void *argument) {
+    int listen_fd = *(int *)argument;
     FCGX_Request request;
-    if (FCGX_Init() != 0 || FCGX_InitRequest(&request, listen_fd, 0) != 0) {
-        fprintf(stderr, "ceiling: libfcgi initialisation failed\n");
+    if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
+        fprintf(stderr, "ceiling: FCGX_InitRequest failed\n");
         _exit(1);
     }
     while (FCGX_Accept_r(&request) >= 0) {
@@ -91,9 +96,27 @@ static void serve(int listen_fd) {
         FCGX_Finish_r(&request);
     }
     _exit(0);
+    return NULL;
 }
 
-static pid_t start_worker(int listen_fd, pid_t parent) {
+static void serve(int listen_fd, int threads) {
+    static int shared_fd;
+    shared_fd = listen_fd;
+    if (FCGX_Init() != 0) {
+        fprintf(stderr, "ceiling: libfcgi initialisation failed\n");
+        _exit(1);
+    }
+    pthread_t ids[MAX_THREADS];
+    for (int i = 1; i < threads; i++) {
+        if (pthread_create(&ids[i], NULL, serve_thread, &shared_fd) != 0) {
+            perror("ceiling: pthread_create");
+            _exit(1);
+        }
+    }
+    serve_thread(&shared_fd);
+}
+
+static pid_t start_worker(int listen_fd, pid_t parent, int threads) {
     pid_t pid = fork();
     if (pid != 0) return pid;
     signal(SIGTERM, SIG_DFL);
@@ -101,7 +124,7 @@ static pid_t start_worker(int listen_fd, pid_t parent) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* The parent may have died between fork and prctl. */
     if (getppid() != parent) _exit(0);
-    serve(listen_fd);
+    serve(listen_fd, threads);
     return 0;
 }
 
@@ -114,9 +137,10 @@ static void stop_workers(const pid_t *workers, int count) {
 }
 
 int main(int argc, char **argv) {
-    int count = argc == 3 ? atoi(argv[2]) : 0;
-    if (count < 1 || count > MAX_WORKERS) {
-        fprintf(stderr, "usage: %s SOCKET_PATH WORKERS (1-%d)\n", argv[0], MAX_WORKERS);
+    int count = argc == 3 || argc == 4 ? atoi(argv[2]) : 0;
+    int threads = argc == 4 ? atoi(argv[3]) : 1;
+    if (count < 1 || count > MAX_WORKERS || threads < 1 || threads > MAX_THREADS) {
+        fprintf(stderr, "usage: %s SOCKET_PATH WORKERS (1-%d) [THREADS (1-%d)]\n", argv[0], MAX_WORKERS, MAX_THREADS);
         return 2;
     }
     const char *path = argv[1];
@@ -133,7 +157,7 @@ int main(int argc, char **argv) {
     pid_t workers[MAX_WORKERS] = {0};
     pid_t parent = getpid();
     for (int i = 0; i < count; i++) {
-        workers[i] = start_worker(listen_fd, parent);
+        workers[i] = start_worker(listen_fd, parent, threads);
         if (workers[i] < 0) {
             perror("ceiling: fork");
             stop_requested = 1;

@@ -14,20 +14,22 @@ class CeilingError(RuntimeError):
 
 
 class Ceiling:
-    """A minimal libfcgi responder with `workers` processes on a unix socket."""
+    """A minimal libfcgi responder with `workers` processes of `threads` threads on a unix socket."""
 
-    def __init__(self, build_dir: Path, socket: Path, workers: int):
+    def __init__(self, build_dir: Path, socket: Path, workers: int, threads: int = 1):
         self.executable = build_dir / "ceiling"
         self.socket = socket
         self.workers = workers
+        self.threads = threads
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        compiled = subprocess.run(["cc", "-O2", "-Wall", "-o", str(self.executable), str(SOURCE), "-lfcgi"],
-                                  capture_output=True, text=True)
-        if compiled.returncode != 0:
-            raise CeilingError(f"compiling {SOURCE.name} failed:\n{compiled.stderr.strip()}")
-        self.process = subprocess.Popen([str(self.executable), str(self.socket), str(self.workers)])
+        if not self.executable.exists():
+            compiled = subprocess.run(["cc", "-O2", "-Wall", "-o", str(self.executable), str(SOURCE), "-lfcgi", "-lpthread"],
+                                      capture_output=True, text=True)
+            if compiled.returncode != 0:
+                raise CeilingError(f"compiling {SOURCE.name} failed:\n{compiled.stderr.strip()}")
+        self.process = subprocess.Popen([str(self.executable), str(self.socket), str(self.workers), str(self.threads)])
         wait_until(self.socket.exists, 10, "the ceiling's socket")
 
     def stop(self) -> None:

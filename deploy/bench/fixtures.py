@@ -5,16 +5,27 @@ there yet fails only its own setup."""
 from __future__ import annotations
 
 import json
+import random
 import secrets
+import time
 import urllib.error
 import urllib.request
+import uuid
 from functools import cached_property
+
+import jwt as pyjwt
+import psycopg
 
 from deploy.devstack.stack import Stack
 
 from .wrk import HTTPRequest
 
 TAILNET_HOSTNAME = "bench-node"
+# Realistic data: requests are spread over this many devices of this many users (and as many
+# tailnet nodes), so that no scenario measures one hot row.
+POPULATION_USERS = 1_000
+DEVICES_PER_USER = 10
+TAILNET_NODES = 1_000
 
 
 class SetupFailed(RuntimeError):
@@ -106,6 +117,67 @@ class Fixtures:
         with urllib.request.urlopen(request, timeout=10):
             pass
         return TAILNET_HOSTNAME
+
+    # ---- realistic data: many users, devices and nodes ----
+
+    @cached_property
+    def population(self) -> list[tuple[str, str]]:
+        """(user id, fingerprint) of every known device: POPULATION_USERS users of the bench
+        organization with DEVICES_PER_USER active devices each, written in two statements."""
+        with psycopg.connect(self.stack.postgres.url("nexus_vault"), autocommit=True) as db:
+            rows = db.execute("""
+                WITH users AS (
+                    INSERT INTO profiles (id, organization_id, full_name, role)
+                    SELECT gen_random_uuid(), %(org)s::uuid, 'Bench User ' || n, 'user'
+                    FROM generate_series(1, %(users)s) AS n
+                    RETURNING id)
+                INSERT INTO devices (id, user_id, organization_id, name, device_type, os, fingerprint,
+                                     status, trust_level, enrolled_at, last_seen)
+                SELECT gen_random_uuid(), users.id, %(org)s::uuid, 'Bench Device ' || d, 'laptop', 'Debian 12',
+                       'bench-' || users.id || '-' || d, 'active', 'medium', now(), now()
+                FROM users, generate_series(1, %(devices)s) AS d
+                RETURNING user_id::text, fingerprint""",
+                              {"org": self.organization_id, "users": POPULATION_USERS, "devices": DEVICES_PER_USER}).fetchall()
+        shuffled = [(user_id, fingerprint) for user_id, fingerprint in rows]
+        random.Random(7).shuffle(shuffled)
+        return shuffled
+
+    @cached_property
+    def population_tokens(self) -> dict[str, str]:
+        """A user token per population user, signed like the stack's (HS256, Supabase's claims)."""
+        now = int(time.time())
+        secret = self.stack.jwt_secret
+        return {user_id: pyjwt.encode({"aud": "authenticated", "sub": user_id, "role": "authenticated", "iat": now,
+                                       "exp": now + 7200, "iss": "supabase", "session_id": str(uuid.uuid4())},
+                                      secret, algorithm="HS256")
+                for user_id in {user_id for user_id, _ in self.population}}
+
+    def as_population_user(self, user_id: str, function: str, **body) -> HTTPRequest:
+        return self._post(function, body, {"Authorization": f"Bearer {self.population_tokens[user_id]}",
+                                           "apikey": self.anon_key})
+
+    @cached_property
+    def polled_population(self) -> list[tuple[str, str]]:
+        """(user id, device id): a pending device per population user, as the portal polls them."""
+        polled = []
+        for user_id in list(self.population_tokens)[:POPULATION_USERS]:
+            polled.append((user_id, self._required(self.as_population_user(
+                user_id, "device-enrollment", action="generate_token", device_name="Bench Polled Device"),
+                "device_id", "generate_token")))
+        return polled
+
+    @cached_property
+    def tailnet_hostnames(self) -> list[str]:
+        """TAILNET_NODES nodes in the simulator's tailnet (two in three connected)."""
+        request = urllib.request.Request(
+            f"{self.stack.simulator_url}/_sim/devices/bulk", method="POST",
+            data=json.dumps({"count": TAILNET_NODES, "prefix": "bench"}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60):
+            pass
+        hostnames = [f"bench-{n + 1}" for n in range(TAILNET_NODES)]
+        random.Random(11).shuffle(hostnames)
+        return hostnames
 
     def device_list_calls(self) -> int:
         """How often the gateway has listed the tailnet's devices so far (the simulator counts)."""

@@ -8,14 +8,15 @@ from pathlib import Path
 from .goals import evaluate
 from .results import BenchRun, ScenarioResult
 
-COLUMNS = f"{'scenario':<28} {'req/s':>9} {'p50':>9} {'p99':>9} {'% ceiling':>9} {'non-2xx':>8}  notes"
+COLUMNS = (f"{'scenario':<30} {'req/s':>9} {'p50':>9} {'p99':>9} {'% ceiling':>9} {'x go peer':>9} {'non-2xx':>8}  notes")
 
 
 def format_run(run: BenchRun) -> str:
     p = run.parameters
-    lines = [f"wrk -t{p.threads} -c{p.connections} -d{p.duration_seconds}s through nginx, median of {p.rounds} rounds; "
-             f"{p.workers} gateway workers, {p.workers} ceiling workers", "", COLUMNS, "-" * len(COLUMNS)]
-    results = ([run.ceiling] if run.ceiling else []) + run.scenarios
+    lines = [f"wrk -t{p.threads} -c{p.connections} -d{p.duration_seconds}s through nginx, median of {p.rounds} "
+             f"alternating rounds; {p.workers} gateway workers, {p.workers} ceiling workers; % ceiling: of the "
+             f"keep-alive C ceiling; x go peer: against the Go service doing the same work", "", COLUMNS, "-" * len(COLUMNS)]
+    results = ([run.ceiling] if run.ceiling else []) + run.references + run.scenarios
     lines += [_row(result, run) for result in results]
     lines += ["", _memory_line(run), "", "goals:"]
     lines += [f"  [{verdict.outcome}] {verdict.goal}: {verdict.found}" for verdict in evaluate(run)]
@@ -25,7 +26,7 @@ def format_run(run: BenchRun) -> str:
 def _row(result: ScenarioResult, run: BenchRun) -> str:
     measured = result.measured
     if measured is None:
-        return f"{result.name:<28} skipped ({result.skipped})"
+        return f"{result.name:<30} skipped ({result.skipped})"
     percent = run.percent(result)
     notes = []
     if measured.total_socket_errors:
@@ -34,8 +35,9 @@ def _row(result: ScenarioResult, run: BenchRun) -> str:
         notes.append(f"device-list calls {result.device_list_calls} "
                      f"(budget {run.parameters.device_list_budget} in {run.parameters.duration_seconds} s)")
     percent_text = f"{percent:.1f}%" if percent is not None else "-"
-    return (f"{result.name:<28} {measured.requests_per_second:>9.0f} {measured.p50_ms:>7.2f}ms "
-            f"{measured.p99_ms:>7.2f}ms {percent_text:>9} {measured.non_2xx:>8}  {'; '.join(notes)}").rstrip()
+    peer_text = f"{result.times_peer:.2f}x" if result.times_peer is not None else "-"
+    return (f"{result.name:<30} {measured.requests_per_second:>9.0f} {measured.p50_ms:>7.2f}ms "
+            f"{measured.p99_ms:>7.2f}ms {percent_text:>9} {peer_text:>9} {measured.non_2xx:>8}  {'; '.join(notes)}").rstrip()
 
 
 def _memory_line(run: BenchRun) -> str:
@@ -53,6 +55,7 @@ def write_json(run: BenchRun, path: Path) -> None:
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "parameters": vars(run.parameters) | {"device_list_budget": run.parameters.device_list_budget},
         "ceiling": run.ceiling.as_json(ceiling_rps) if run.ceiling else None,
+        "references": [result.as_json(ceiling_rps) for result in run.references],
         "scenarios": [result.as_json(ceiling_rps) for result in run.scenarios],
         "memory": (run.memory.as_json() | {"peak_worker_kib": run.peak_worker_kib}) if run.memory else None,
         "goals": [vars(verdict) for verdict in evaluate(run)],

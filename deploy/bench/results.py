@@ -18,6 +18,10 @@ class ScenarioResult:
     # The median over the rounds of this scenario's req/s against the ceiling measured just
     # before it in the same round (set by the driver; None: compare with the run's ceiling).
     percent_of_ceiling: float | None = None
+    # The median over the rounds of this scenario's req/s against its Go peer's, measured
+    # right after it in the same round; None when it has no peer.
+    times_peer: float | None = None
+    peer_name: str | None = None
 
     def as_json(self, ceiling_rps: float | None) -> dict:
         entry: dict = {"name": self.name}
@@ -29,6 +33,8 @@ class ScenarioResult:
                                        else percent_of(self.measured.requests_per_second, ceiling_rps))
         if self.device_list_calls is not None:
             entry["device_list_calls"] = self.device_list_calls
+        if self.times_peer is not None:
+            entry["times_go_peer"] = self.times_peer
         return entry
 
 
@@ -56,6 +62,8 @@ class RunParameters:
 class BenchRun:
     parameters: RunParameters
     ceiling: ScenarioResult | None = None
+    # Today's ceiling (a connection per request) and the Go peer's scenarios, for comparison.
+    references: list[ScenarioResult] = field(default_factory=list)
     scenarios: list[ScenarioResult] = field(default_factory=list)
     memory: MemorySnapshot | None = None
     # The largest worker seen after any scenario (workers are recycled, so the last snapshot

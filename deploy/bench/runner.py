@@ -22,7 +22,7 @@ class ScenarioRunner:
             request = scenario.request(self.fixtures)
         except SetupFailed as failure:
             return ScenarioResult(scenario.name, skipped=f"setup: {failure}")
-        status, _ = self.fixtures.send(request)
+        status, _ = self.fixtures.send(wrk.first(request))
         if status != 200:
             return ScenarioResult(scenario.name, skipped=f"probe answered {status}")
 

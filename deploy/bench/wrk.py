@@ -46,20 +46,47 @@ def lua_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def lua_script(request: HTTPRequest) -> str:
-    lines = [f"wrk.method = {lua_string(request.method)}"]
-    if request.body is not None:
-        lines.append(f"wrk.body = {lua_string(request.body)}")
-    lines += [f"wrk.headers[{lua_string(name)}] = {lua_string(value)}" for name, value in request.headers.items()]
-    return "\n".join(lines) + "\n"
+def lua_script(requests: HTTPRequest | list[HTTPRequest]) -> str:
+    """One fixed request, or a list that every wrk thread cycles through (from its own random
+    start), so that load spreads over many rows, users and tokens."""
+    if isinstance(requests, HTTPRequest):
+        request = requests
+        lines = [f"wrk.method = {lua_string(request.method)}"]
+        if request.body is not None:
+            lines.append(f"wrk.body = {lua_string(request.body)}")
+        lines += [f"wrk.headers[{lua_string(name)}] = {lua_string(value)}" for name, value in request.headers.items()]
+        return "\n".join(lines) + "\n"
+    entries = []
+    for request in requests:
+        headers = ", ".join(f"[{lua_string(name)}] = {lua_string(value)}" for name, value in request.headers.items())
+        body = lua_string(request.body) if request.body is not None else "nil"
+        entries.append(f"{{{lua_string(request.method)}, {lua_string(request.path)}, {{{headers}}}, {body}}}")
+    return ("local specs = {\n" + ",\n".join(entries) + "\n}\n" + """
+local prepared = {}
+local index = 1
+function init(args)
+  for i, spec in ipairs(specs) do prepared[i] = wrk.format(spec[1], spec[2], spec[3], spec[4]) end
+  math.randomseed(tonumber(tostring({}):match("0x(%x+)"), 16) or os.time())
+  index = math.random(#prepared)
+end
+function request()
+  local chosen = prepared[index]
+  index = index % #prepared + 1
+  return chosen
+end
+""")
 
 
-def run(base_url: str, request: HTTPRequest, seconds: int, script_path: Path) -> WrkResult:
+def first(requests: HTTPRequest | list[HTTPRequest]) -> HTTPRequest:
+    return requests if isinstance(requests, HTTPRequest) else requests[0]
+
+
+def run(base_url: str, requests: HTTPRequest | list[HTTPRequest], seconds: int, script_path: Path) -> WrkResult:
     # The script carries bearer tokens: readable by us only, and never echoed.
     script_path.touch(mode=0o600)
-    script_path.write_text(lua_script(request), encoding="utf-8")
+    script_path.write_text(lua_script(requests), encoding="utf-8")
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-               "-s", str(script_path), base_url + request.path]
+               "-s", str(script_path), base_url + first(requests).path]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if finished.returncode != 0:
         raise WrkError(f"wrk exited with {finished.returncode}: {finished.stderr.strip()}")

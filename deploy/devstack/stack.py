@@ -40,6 +40,8 @@ class StackConfig:
     # True: the service's log goes to run/nexus-vault.log (tests grep it); False: to our stderr.
     log_to_file: bool = True
     nginx_rate_limit: str = "100000r/s"
+    # Idle FastCGI connections nginx keeps to the pool (`keepalive`); 0 runs without keep-alive.
+    fastcgi_keepalive: int = 16
 
 
 class Stack:
@@ -62,6 +64,8 @@ class Stack:
         self.log_file = self.run_dir / "nexus-vault.log"
         self.fastcgi_socket = self.run_dir / "fcgi.sock"
         self.ceiling_socket = self.run_dir / "ceiling.sock"
+        self.keepalive_ceiling_socket = self.run_dir / "ceiling-keepalive.sock"
+        self.go_peer_socket = self.run_dir / "go-peer.sock"
         self.status_file = self.run_dir / "pool-status.json"
 
     # ---- lifecycle ----
@@ -123,7 +127,12 @@ class Stack:
                     .replace("@@PUBLISH_PORT@@", str(self.publish_port))
                     .replace("@@RATE_LIMIT@@", self.config.nginx_rate_limit)
                     .replace("@@FASTCGI_ADDRESS@@", f"unix:{self.fastcgi_socket}")
-                    .replace("@@CEILING_ADDRESS@@", f"unix:{self.ceiling_socket}"))
+                    .replace("@@UPSTREAM_KEEPALIVE_DIRECTIVE@@",
+                             f"keepalive {self.config.fastcgi_keepalive};" if self.config.fastcgi_keepalive else "")
+                    .replace("@@UPSTREAM_KEEPALIVE@@", str(self.config.fastcgi_keepalive))
+                    .replace("@@CEILING_ADDRESS@@", f"unix:{self.ceiling_socket}")
+                    .replace("@@KEEPALIVE_CEILING_ADDRESS@@", f"unix:{self.keepalive_ceiling_socket}")
+                    .replace("@@GO_PEER_ADDRESS@@", f"unix:{self.go_peer_socket}"))
         if os.geteuid() == 0:
             rendered = "user www-data;\n" + rendered
         conf = self.run_dir / "nginx.conf"

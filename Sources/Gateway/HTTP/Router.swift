@@ -33,7 +33,7 @@ public final class GatewayRouter: FastCGIResponder {
         return response
     }
 
-    /// Writes the buffered access-log lines (the worker calls this when idle and when it stops).
+    /// Writes the buffered access-log lines (the worker calls this once a second and when it stops).
     public func flushLogs() { accessLog.flush() }
 
     /// `outcome` is what the function reported, for the access log (nil when no function ran).

@@ -32,6 +32,8 @@ public struct Settings: Sendable {
         public var socketGroup: String?
         public var socketMode: UInt32
         public var workers: Int
+        /// Request threads per worker process (each holds at most one kept nginx connection).
+        public var threadsPerWorker: Int
         public var maxRequestsPerWorker: Int
         public var requestTimeoutSeconds: Int
         public var gracefulStopSeconds: Int
@@ -52,6 +54,8 @@ public struct Settings: Sendable {
     public var databaseURL: String
     public var databaseStatementTimeoutMilliseconds: Int
     public var databaseConnectTimeoutSeconds: Int
+    /// PostgreSQL connections each process may open, shared by its request threads.
+    public var databasePoolSize: Int
     public var migrationsDirectory: String
     public var jwt: JWT
     public var tailscale: Tailscale
@@ -142,7 +146,9 @@ extension Settings {
             listen: r.listen("FCGI_LISTEN", default: "unix:/run/nexus-vault/fcgi.sock"),
             socketOwner: r.optional("FCGI_SOCKET_OWNER"), socketGroup: r.optional("FCGI_SOCKET_GROUP"),
             socketMode: r.octal("FCGI_SOCKET_MODE", default: 0o660),
-            workers: workers, maxRequestsPerWorker: r.int("WORKER_MAX_REQUESTS", default: 100_000, in: 0...100_000_000),
+            workers: workers,
+            threadsPerWorker: r.int("WORKER_THREADS", default: 32, in: 1...256),
+            maxRequestsPerWorker: r.int("WORKER_MAX_REQUESTS", default: 100_000, in: 0...100_000_000),
             requestTimeoutSeconds: requestTimeout,
             gracefulStopSeconds: r.int("GRACEFUL_STOP_SECONDS", default: requestTimeout + 5, in: 1...3600),
             statusFile: r.optional("STATUS_FILE"))
@@ -156,6 +162,7 @@ extension Settings {
             databaseURL: databaseURL ?? "",
             databaseStatementTimeoutMilliseconds: r.int("DB_STATEMENT_TIMEOUT_MS", default: 5000, in: 100...600_000),
             databaseConnectTimeoutSeconds: r.int("DB_CONNECT_TIMEOUT_SECONDS", default: 2, in: 1...60),
+            databasePoolSize: r.int("DB_POOL_SIZE", default: 4, in: 1...256),
             migrationsDirectory: r.string("NEXUS_MIGRATIONS_DIR", default: "migrations"),
             jwt: jwt, tailscale: tailscale, secretsKey: secretsKey ?? SettingsReader.placeholderBox,
             pool: pool, monitor: monitor,

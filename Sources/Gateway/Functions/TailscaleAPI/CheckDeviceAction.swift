@@ -22,12 +22,13 @@ enum CheckDeviceAction: TailscaleAction {
         return ["success": true, "found": true, "online": .bool(node.online), "device": device]
     }
 
-    /// Anonymous checks per client address and minute (ANONYMOUS_CHECKS_PER_MINUTE), shared by
-    /// all workers and hosts through PostgreSQL.
+    /// Anonymous checks per client address and minute (ANONYMOUS_CHECKS_PER_MINUTE), counted
+    /// per host in shared memory: a poll is a read and costs no database write.
     private static func limitAnonymousCaller(_ call: ActionCall) throws {
-        let bucket = "check-device:ip:" + RateLimiter.addressKey(call.request.clientAddress)
-        let limiter = RateLimiter(limit: call.services.settings.anonymousChecksPerMinute, windowSeconds: RateLimiter.anonymousCheckWindowSeconds)
-        let retryAfter = try call.database.withConnection { connection in try limiter.hit(bucket: bucket, on: connection) }
-        if let retryAfter { throw APIError.tooManyRequests(retryAfterSeconds: retryAfter) }
+        let limiter = HostRateLimit(counters: call.services.hostCounters, limit: call.services.settings.anonymousChecksPerMinute,
+                                    windowSeconds: RateLimiter.anonymousCheckWindowSeconds)
+        if let retryAfter = limiter.hit("check-device:ip:" + RateLimiter.addressKey(call.request.clientAddress)) {
+            throw APIError.tooManyRequests(retryAfterSeconds: retryAfter)
+        }
     }
 }
