@@ -6,7 +6,8 @@ import Tailscale
 ///
 /// The refresh is leased through a conditional UPDATE of `tailscale_sync_state`: of all the
 /// workers (on all hosts) that find the inventory stale, exactly one wins the lease and calls
-/// the API; the rest answer from what is there. A lease that is never released (its holder
+/// the API; the rest answer from what is there. A poller first reads whether the lease is free,
+/// so that while one refreshes, the others poll by reads alone. A lease that is never released (its holder
 /// died, or Tailscale failed) runs out after one API deadline, which doubles as a back-off
 /// while Tailscale is down.
 public struct InventoryRefresher {
@@ -15,6 +16,13 @@ public struct InventoryRefresher {
         /// Someone else holds the lease, or refreshed it a moment ago.
         case leftToAnother
     }
+
+    /// $1 inventory maximum age, $2 lease length (seconds).
+    static let leaseIsFree = """
+        SELECT (synced_at IS NULL OR synced_at < now() - make_interval(secs => $1))
+               AND (refresh_claimed_at IS NULL OR refresh_claimed_at < now() - make_interval(secs => $2)) AS free
+        FROM tailscale_sync_state WHERE id = 1
+        """
 
     static let claimLease = """
         UPDATE tailscale_sync_state SET refresh_claimed_at = now()
@@ -36,7 +44,9 @@ public struct InventoryRefresher {
         let monitor = services.settings.monitor
         let leaseSeconds = services.settings.tailscale.deadlineMilliseconds / 1000 + 2
         let claimed = try services.database.withConnection { connection in
-            try connection.query(Self.claimLease, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).affectedRows == 1
+            guard try connection.query(Self.leaseIsFree, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).first?
+                .requiredBool("free") == true else { return false }
+            return try connection.query(Self.claimLease, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).affectedRows == 1
         }
         guard claimed else { return .leftToAnother }
         let devices = try InventoryFetch(client: client, services: services).devices()
