@@ -119,3 +119,13 @@ def test_one_leader_and_failover_after_sigkill(tmp_path):
 def test_serve_runs_the_monitor_unless_disabled(fast_stack):
     wait_for(lambda: '"component":"monitor","pid"' in fast_stack.read_log() and "monitor leads" in fast_stack.read_log(),
              10, "serve's monitor to lead")
+    disabled = start_stack(settings={**FAST, "MONITOR_ENABLED": "false"})
+    try:
+        # Several intervals: a monitor would have logged its leadership by now, and none runs.
+        time.sleep(3)
+        serve = disabled.serve.pid
+        children = subprocess.run(["ps", "-o", "args=", "--ppid", str(serve)], capture_output=True, text=True).stdout
+        assert " worker " in children and " monitor " not in children, children
+        assert '"component":"monitor"' not in disabled.read_log()
+    finally:
+        disabled.stop()
