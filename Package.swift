@@ -34,21 +34,23 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .target(name: "CShims", dependencies: ["CCurl"], path: "Sources/CShims"),
+        .target(name: "CMetrics", path: "Sources/CMetrics"),
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
         .target(name: "OperatingSystem", swiftSettings: lean),
+        .target(name: "Metrics", dependencies: ["CMetrics"], swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "Supervisor", dependencies: ["CShims", "JSON", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto", "OperatingSystem"], swiftSettings: lean),
+        .target(name: "Supervisor", dependencies: ["CShims", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Crypto", "OperatingSystem", "Metrics"], swiftSettings: lean),
         .target(name: "HTTPClient", dependencies: ["CCurl", "CShims", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem"], swiftSettings: lean),
+        .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
-            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CShims",
+            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CShims", "Metrics",
         ], swiftSettings: lean),
-        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem"], swiftSettings: lean,
+        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem", "Metrics"], swiftSettings: lean,
                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
         .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI"]),
     ]
 )

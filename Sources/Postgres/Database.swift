@@ -1,3 +1,4 @@
+import Metrics
 import OperatingSystem
 
 /// The request path's database: a small bounded pool of connections (`ConnectionPool`) shared
@@ -32,9 +33,23 @@ public final class Database: @unchecked Sendable {
     /// once more on a fresh connection. A loss later in `body` is thrown as `.unavailable`.
     @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let (connection, outermost) = try pool.acquire()
+        let (connection, outermost) = try counted { () throws(PostgresError) in try pool.acquire() }
         defer { pool.release() }
         guard outermost else { return try body(connection) }
+        return try counted { try withLiveConnection(connection, body) }
+    }
+
+    /// Counts what the outermost `withConnection` throws (a nested one's error passes through it).
+    private func counted<T, E: Error>(_ work: () throws(E) -> T) throws(E) -> T {
+        do {
+            return try work()
+        } catch {
+            if let failure = error as? PostgresError { Metrics.databaseError(kind: String(describing: failure.kind)) }
+            throw error
+        }
+    }
+
+    private func withLiveConnection<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
         try connectIfNeeded(connection)
         let statementsBefore = connection.statementsSent
         do {
@@ -65,8 +80,10 @@ public final class Database: @unchecked Sendable {
     private func reconnect(_ connection: PostgresConnection) throws(PostgresError) {
         do {
             try connection.connect()
+            Metrics.databaseConnect(succeeded: true)
             failureLock.withLock { lastFailedConnect = nil }
         } catch {
+            Metrics.databaseConnect(succeeded: false)
             failureLock.withLock { lastFailedConnect = MonotonicClock.seconds() }
             throw error
         }

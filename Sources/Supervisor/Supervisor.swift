@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CShims
+import Metrics
 import OperatingSystem
 
 /// The master process: keeps a fixed pool of children alive, the way PHP-FPM and nginx's
@@ -73,6 +74,7 @@ public final class Supervisor {
             respawnDueSlots(now: now)
             finishRetirement(now: now)
             notifySystemd()
+            PoolMetrics.publish(children.values)
             if let stopDeadline, now >= stopDeadline { killAll(signal: SIGKILL) }
             writeStatusIfDue(now: now)
         }
@@ -155,6 +157,9 @@ public final class Supervisor {
                 // A worker killed for a stuck request is replaced at once, like one killed from outside.
                 delay = scheduleRespawn(child.slot, cause: child.killedForTimeout ? .finished : exit.cause,
                                         lifetime: lifetime, servedRequests: child.requests > 0)
+                Metrics.poolRespawn()
+                // A worker that left on its own with exit 0 while still in the pool was recycled.
+                if child.receivesRequests, !exit.crashed, !child.retiring { Metrics.poolRecycle() }
             }
             if exit.crashed, !child.retiring, stopDeadline == nil {
                 statistics.crashes += 1
@@ -195,6 +200,7 @@ public final class Supervisor {
             guard let since = child.busySince, now - since > limit else { continue }
             children[pid]?.stuckSince = now
             statistics.killedForTimeout += 1
+            Metrics.poolTimeout()
             log("supervisor: worker \(pid) busy with one request for more than \(Int(limit)) s: killing it once its other requests finish")
             kill(pid, SIGTERM)
         }

@@ -1,4 +1,5 @@
 import HTTPClient
+import Metrics
 import OperatingSystem
 
 extension TailscaleClient {
@@ -7,6 +8,25 @@ extension TailscaleClient {
     /// back-off, up to `maxAttempts`, and never sleeps or waits past `deadline`.
     func exchange(
         _ operation: String, within deadline: Deadline, makeRequest: (Int) -> HTTPRequest
+    ) throws(TailscaleError) -> HTTPResponse {
+        let endpoint = TailscaleEndpoint.name(ofOperation: operation)
+        Metrics.tailscaleCall(endpoint)
+        do {
+            let response = try attempts(operation, endpoint: endpoint, within: deadline, makeRequest: makeRequest)
+            if (200...299).contains(response.status) {
+                Metrics.tailscaleSuccess(endpoint, unixSeconds: Int(now()))
+            } else {
+                Metrics.tailscaleError(endpoint)
+            }
+            return response
+        } catch {
+            Metrics.tailscaleError(endpoint)
+            throw error
+        }
+    }
+
+    private func attempts(
+        _ operation: String, endpoint: String, within deadline: Deadline, makeRequest: (Int) -> HTTPRequest
     ) throws(TailscaleError) -> HTTPResponse {
         var attempt = 0
         while true {
@@ -45,6 +65,7 @@ extension TailscaleClient {
             guard delay < deadline.remainingMilliseconds else {
                 throw failure(operation, "\(reason); waiting \(delay) ms to retry would pass the deadline")
             }
+            Metrics.tailscaleRetry(endpoint)
             log("\(operation) attempt \(attempt) of \(retryPolicy.maxAttempts): \(reason); retrying in \(delay) ms")
             MonotonicClock.sleep(milliseconds: delay)
         }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Gateway
+import Metrics
 import Supervisor
 
 /// `serve`: binds the listen socket once, then keeps the worker pool (and the device
@@ -15,6 +16,8 @@ enum ServeCommand {
         defer { ListenSocket.cleanUp(address) }
         // Resolved now: after a binary upgrade the path names the new file, which a reload starts.
         let executable = executablePath()
+        // One metrics table for the supervisor and every child of every generation.
+        guard MetricsTable.createForChildren() else { throw UsageError("cannot create the metrics table") }
         // One table of per-host counters for every worker of every generation.
         guard let hostCounters = HostCounters.createForChildren() else { throw UsageError("cannot create the host counters") }
         let environment = ProcessEnvironment.list().filter {

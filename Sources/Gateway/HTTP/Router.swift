@@ -1,5 +1,6 @@
 import FastCGI
 import JSON
+import Metrics
 import OperatingSystem
 
 /// The FastCGI responder of the gateway: routes `/functions/v1/<name>`, applies the contract's
@@ -23,10 +24,13 @@ public final class GatewayRouter: FastCGIResponder {
         let started = MonotonicClock.seconds()
         var outcome: FunctionOutcome?
         let response = route(request, outcome: &outcome)
+        let seconds = MonotonicClock.seconds() - started
+        Metrics.observeRequest(function: FunctionLabel.of(path: request.path, functions: functions),
+                               action: outcome?.action ?? "none", status: response.status, seconds: seconds)
         accessLog.record([
             ("method", .string(request.method)), ("path", .string(request.path)),
             ("action", .optional(outcome?.action)), ("status", .int(response.status)),
-            ("duration_ms", .double(((MonotonicClock.seconds() - started) * 100_000).rounded() / 100)),
+            ("duration_ms", .double((seconds * 100_000).rounded() / 100)),
             ("pid", .int(services.logger.pid)), ("user_id", .optional(outcome?.userID)),
             ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
         ])
@@ -39,6 +43,7 @@ public final class GatewayRouter: FastCGIResponder {
     /// `outcome` is what the function reported, for the access log (nil when no function ran).
     private func route(_ request: FastCGIRequest, outcome: inout FunctionOutcome?) -> FastCGIResponse {
         guard request.path.hasPrefix(Self.prefix) else {
+            if request.path == MetricsEndpoint.path { return MetricsEndpoint(services: services).respond(to: request) }
             guard request.path == LiveUpdatesAuthorization.path else { return writer.error(.functionNotFound) }
             let authorization = LiveUpdatesAuthorization(requestURI: request.header(LiveUpdatesAuthorization.subscriptionHeader) ?? "")
             return answer(authorization.handle(APIRequest(fastCGI: request, body: JSONObject()), services: services), outcome: &outcome)

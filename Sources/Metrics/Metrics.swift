@@ -1,0 +1,52 @@
+/// What the service counts, each a few atomic adds on the host's shared table
+/// (`MetricsTable.shared`). Label values come from the code (action names, endpoint names,
+/// status codes, error kinds), never from a client, a token or a row.
+public enum Metrics {
+    private static var table: MetricsTable { .shared }
+
+    // Histogram series values: 0 the count, 1 the sum in microseconds, 2... one per bucket
+    // (not cumulative: the renderer adds them up).
+    static let countValue = 0, sumValue = 1, firstBucketValue = 2
+
+    /// One answered request. `function` and `action` must be known names (or "none").
+    public static func observeRequest(function: String, action: String, status: Int, seconds: Double) {
+        let labels = [("function", function), ("action", action), ("status", String(status))]
+        guard let series = table.series(MetricFamily.requestDuration.series(labels)) else { return }
+        table.add(series, value: countValue)
+        table.add(series, value: sumValue, UInt64(max(0, seconds) * 1_000_000))
+        if let bucket = MetricFamily.latencyBuckets.firstIndex(where: { seconds <= $0 }) {
+            table.add(series, value: firstBucketValue + bucket)
+        }
+    }
+
+    public static func tailscaleCall(_ endpoint: String) { count(.tailscaleCalls, [("endpoint", endpoint)]) }
+    public static func tailscaleRetry(_ endpoint: String) { count(.tailscaleRetries, [("endpoint", endpoint)]) }
+    public static func tailscaleError(_ endpoint: String) { count(.tailscaleErrors, [("endpoint", endpoint)]) }
+    public static func tailscaleSuccess(_ endpoint: String, unixSeconds: Int) {
+        guard let series = table.series(MetricFamily.tailscaleLastSuccess.series([("endpoint", endpoint)])) else { return }
+        table.storeMax(series, UInt64(max(0, unixSeconds)))
+    }
+
+    public static func databaseError(kind: String) { count(.databaseErrors, [("kind", kind)]) }
+    public static func databaseConnect(succeeded: Bool) { count(.databaseConnects, [("result", succeeded ? "ok" : "failed")]) }
+
+    public static func poolRespawn() { count(.poolRespawns, []) }
+    public static func poolRecycle() { count(.poolRecycles, []) }
+    public static func poolTimeout() { count(.poolTimeouts, []) }
+
+    /// The pool's current shape, stored by the supervisor on each of its ticks.
+    public static func poolState(workers: [(state: String, count: Int)], threads: [(state: String, count: Int)]) {
+        for (state, value) in workers { gauge(.poolWorkers, [("state", state)], value) }
+        for (state, value) in threads { gauge(.poolThreads, [("state", state)], value) }
+    }
+
+    private static func count(_ family: MetricFamily, _ labels: [(String, String)]) {
+        guard let series = table.series(family.series(labels)) else { return }
+        table.add(series)
+    }
+
+    private static func gauge(_ family: MetricFamily, _ labels: [(String, String)], _ value: Int) {
+        guard let series = table.series(family.series(labels)) else { return }
+        table.store(series, UInt64(max(0, value)))
+    }
+}
