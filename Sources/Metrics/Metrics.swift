@@ -13,7 +13,7 @@ public enum Metrics {
         let labels = [("function", function), ("action", action), ("status", String(status))]
         guard let series = table.series(MetricFamily.requestDuration.series(labels)) else { return }
         table.add(series, value: countValue)
-        table.add(series, value: sumValue, UInt64(max(0, seconds) * 1_000_000))
+        table.add(series, value: sumValue, UInt64((max(0, seconds) * 1_000_000).rounded()))
         if let bucket = MetricFamily.latencyBuckets.firstIndex(where: { seconds <= $0 }) {
             table.add(series, value: firstBucketValue + bucket)
         }

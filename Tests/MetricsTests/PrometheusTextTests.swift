@@ -59,13 +59,15 @@ final class PrometheusTextTests: XCTestCase {
     }
 
     func testTableCountsAndSnapshots() {
-        Metrics.tailscaleCall("device_list")
-        Metrics.tailscaleCall("device_list")
-        Metrics.observeRequest(function: "health", action: "none", status: 200, seconds: 0.003)
+        // Names of this test's own: every test target of `swift test` shares the process's table.
+        let endpoint = "unit_test_\(UInt32.random(in: 0...UInt32.max))"
+        Metrics.tailscaleCall(endpoint)
+        Metrics.tailscaleCall(endpoint)
+        Metrics.observeRequest(function: "unit_test", action: endpoint, status: 200, seconds: 0.003)
         let snapshot = MetricsTable.shared.snapshot()
-        let calls = snapshot.first { $0.text == #"nexus_tailscale_calls_total{endpoint="device_list"}"# }
+        let calls = snapshot.first { $0.text == #"nexus_tailscale_calls_total{endpoint="\#(endpoint)"}"# }
         XCTAssertEqual(calls?.values.first, 2)
-        let request = snapshot.first { $0.text.hasPrefix("nexus_request_duration_seconds{") }
+        let request = snapshot.first { $0.text.hasPrefix("nexus_request_duration_seconds{") && $0.text.contains(endpoint) }
         XCTAssertEqual(request?.values[Metrics.countValue], 1)
         XCTAssertEqual(request?.values[Metrics.sumValue], 3000)
         XCTAssertEqual(request?.values[Metrics.firstBucketValue + MetricFamily.latencyBuckets.firstIndex(of: 0.005)!], 1)
