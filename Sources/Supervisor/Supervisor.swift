@@ -159,7 +159,7 @@ public final class Supervisor {
                                         lifetime: lifetime, servedRequests: child.requests > 0)
                 Metrics.poolRespawn()
                 // A worker that left on its own with exit 0 while still in the pool was recycled.
-                if child.receivesRequests, !exit.crashed, !child.retiring { Metrics.poolRecycle() }
+                if child.receivesRequests, !exit.crashed, !child.retiring, !child.killedForTimeout { Metrics.poolRecycle() }
             }
             if exit.crashed, !child.retiring, stopDeadline == nil {
                 statistics.crashes += 1
