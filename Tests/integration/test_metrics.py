@@ -93,7 +93,8 @@ def test_pool_gauges_are_sane(stack):
     families = scrape(stack)
     assert workers(families)["starting"] == 0 and workers(families)["leaving"] == 0
     threads = {state: sample(families, "nexus_pool_threads", "nexus_pool_threads", state=state) for state in ("idle", "busy")}
-    assert sum(threads.values()) == stack.config.workers  # one request thread per worker
+    # Every ready worker reports its request threads (WORKER_THREADS, default 32).
+    assert sum(threads.values()) == stack.config.workers * 32
     for counter in ("nexus_pool_respawns", "nexus_pool_recycles", "nexus_pool_request_timeouts"):
         assert families[counter].type == "counter"
         assert sample(families, counter, counter + "_total") >= 0
