@@ -18,7 +18,7 @@ public struct MetricFamily: Sendable {
     public static let poolWorkers = MetricFamily(name: "nexus_pool_workers", kind: .gauge, help: "Worker processes running, by state")
     public static let poolThreads = MetricFamily(name: "nexus_pool_threads", kind: .gauge, help: "Request threads of the running workers, by state (busy, idle)")
     public static let poolRespawns = MetricFamily(name: "nexus_pool_respawns_total", kind: .counter,
-                                                  help: "Children replaced after they exited, by role")
+                                                  help: "Children (workers and the monitor) replaced after they exited")
     public static let poolRecycles = MetricFamily(name: "nexus_pool_recycles_total", kind: .counter,
                                                   help: "Workers that left after WORKER_MAX_REQUESTS and were replaced")
     public static let poolTimeouts = MetricFamily(name: "nexus_pool_request_timeouts_total", kind: .counter,
