@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto"]),
+        .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto", "OperatingSystem"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
         .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),

@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// The JWKS of one worker process, safe to use from several threads at once.
 ///
 /// The document is loaded again for two reasons:

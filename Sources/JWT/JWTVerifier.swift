@@ -1,6 +1,7 @@
 import Crypto
 import Glibc
 import JSON
+import OperatingSystem
 
 /// Verifies Supabase access tokens and API keys locally.
 ///

@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// Tokens this worker verified recently, so that a client polling with the same access token
 /// (the portal checks a joining device every 5 s) does not pay for parsing and the signature
 /// check again. Safe to use from several threads at once (one mutex, held only for the lookup

@@ -25,6 +25,32 @@ public final class Lock: @unchecked Sendable {
     }
 }
 
+/// A value guarded by a `Lock` of its own: the shape the JWT caches use.
+///
+/// Critical sections are kept to reads and writes of the value: nothing slow (no network, no
+/// signature check) runs while the lock is held.
+public final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = Lock()
+
+    public init(_ value: Value) {
+        self.value = value
+    }
+
+    public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
+        pthread_mutex_lock(lock.mutex)
+        defer { pthread_mutex_unlock(lock.mutex) }
+        return try body(&value)
+    }
+
+    /// Like `withLock`, but nil at once instead of waiting when another thread holds the lock.
+    public func withLockIfFree<Result>(_ body: (inout Value) -> Result) -> Result? {
+        guard pthread_mutex_trylock(lock.mutex) == 0 else { return nil }
+        defer { pthread_mutex_unlock(lock.mutex) }
+        return body(&value)
+    }
+}
+
 /// A condition variable bound to one `Lock`, timed on CLOCK_MONOTONIC (a wall-clock step
 /// neither shortens nor stretches a wait).
 public final class Condition: @unchecked Sendable {

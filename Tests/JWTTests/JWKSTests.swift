@@ -2,6 +2,7 @@ import Crypto
 import Dispatch
 import Foundation
 import JSON
+import OperatingSystem
 import XCTest
 @testable import JWT
 
