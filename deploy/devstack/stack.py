@@ -53,8 +53,10 @@ class Stack:
         self.service_dir = service_dir_for(self.state)
         self.run_dir = self.service_dir / "run"
         self.http_port = config.http_port or free_port()
+        # The role's password lives beside the cluster it opens: with the state directory
+        # removed (`make clean`, a fresh clone at the same path), a kept cluster still opens.
         self.postgres = PostgresCluster(str(self.service_dir / "pgdata"), config.postgres_port or free_port(),
-                                        password_file=str(self.state / "postgres-password"))
+                                        password_file=str(self.service_dir / "postgres-password"))
         self.simulator_port = free_port()
         self.publish_port = free_port()
         self.simulator: subprocess.Popen | None = None
