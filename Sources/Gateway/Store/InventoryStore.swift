@@ -113,7 +113,12 @@ enum InventoryStore {
     static func linkCandidates(forDevice deviceID: String, tokenLifetimeSeconds: Int, hostname: String?, namedByAdmin: Bool,
                                in database: Database) throws -> [NodeLinking.Candidate] {
         let rows = try database.withConnection { connection in
-            try connection.query(linkCandidatesSQL, [deviceID, tokenLifetimeSeconds, hostname, namedByAdmin]).rows
+            try connection.query(linkCandidatesSQL, [
+                deviceID,              // $1
+                tokenLifetimeSeconds,  // $2
+                hostname,              // $3
+                namedByAdmin,          // $4
+            ]).rows
         }
         return try rows.compactMap { row in
             guard let node = try node(in: row) else { return nil }

@@ -20,6 +20,7 @@ public struct RateLimiter: Sendable {
         self.windowSeconds = windowSeconds
     }
 
+    // Both statements: $1 the buckets, $2 the window (seconds), $3 the limit.
     // A window that ended restarts at the next hit; buckets are upserted in sorted order so that
     // two requests sharing buckets always lock them in the same order (no deadlock).
     static let hitSQL = """
