@@ -149,6 +149,23 @@ final class ActionTests: XCTestCase {
         }
     }
 
+    /// Stores say what they found in the data; the action words the answer. A device that does
+    /// not exist is a data error of the store and the contract's 404 of `revoke_device`; an
+    /// unknown organization is a data error of the profile store.
+    func testStoresReportDataErrorsThatActionsAnswer() throws {
+        let missing = UUID().uuidString.lowercased()
+        XCTAssertThrowsError(try DeviceRevocationStore.revoke(missing, by: nil, nodeAction: .delete, in: services.database) { _ in
+            ChangeRecord()
+        }) { XCTAssertEqual($0 as? StoreError, .deviceNotFound) }
+        XCTAssertThrowsError(try ProfileStore.create(organizationID: missing, fullName: "Nobody", role: .user, in: services.database)) {
+            XCTAssertEqual($0 as? StoreError, .missingReference)
+        }
+        let admin = try user(in: try organization(), role: "org_admin")
+        let (status, answer) = call("device-enrollment", ["action": "revoke_device", "device_id": .string(missing)], token: token(for: admin))
+        XCTAssertEqual(status, 404)
+        XCTAssertEqual(answer, ["error": "Device not found"])
+    }
+
     /// The online rule of the inventory's SQL is the client's (`TailscaleDevice.isOnline`): a
     /// node of an older server (no `connectedToControl`) seen two minutes ago or less, or ahead
     /// of our clock, is online.

@@ -20,20 +20,17 @@ public struct Administration {
     }
 
     public func createOrganization(name: String) throws -> String {
-        try single("INSERT INTO organizations (name) VALUES ($1) RETURNING id::text AS id", [name])
+        try OrganizationStore.create(name: name, in: database)
     }
 
     public func createUser(organizationID: String, role: String, fullName: String) throws -> String {
-        guard UserRole(rawValue: role) != nil else {
+        guard let role = UserRole(rawValue: role) else {
             throw Failure(description: "--role must be one of global_admin, org_admin, support, user")
         }
         guard UUIDText.isValid(organizationID) else { throw Failure(description: "--org must be an organization id (a UUID)") }
         do {
-            return try single("""
-                INSERT INTO profiles (id, organization_id, full_name, role)
-                VALUES (gen_random_uuid(), $1::uuid, $2, $3::user_role) RETURNING id::text AS id
-                """, [organizationID, fullName, role])
-        } catch let error as PostgresError where error.sqlState == "23503" {
+            return try ProfileStore.create(organizationID: organizationID, fullName: fullName, role: role, in: database)
+        } catch StoreError.missingReference {
             throw Failure(description: "no such organization, or profiles.id references auth.users here: "
                 + "on a Supabase database create the user through Supabase Auth first")
         }
@@ -48,10 +45,9 @@ public struct Administration {
         }
         // The row's id is chosen here: the sealed key is bound to it.
         let id = SecureRandom.uuidV4()
-        return try single("""
-            INSERT INTO organization_tailscale_config (id, organization_id, tailscale_auth_key, tags, description)
-            VALUES ($1::uuid, $2::uuid, $3, $4::text[], 'stored with nexus-vault org tailscale-key') RETURNING id::text AS id
-            """, [id, organizationID, settings.secretsKey.seal(key, for: .organizationAuthKey(configID: id)), tags])
+        return try OrganizationStore.storeTailscaleKey(configID: id, organizationID: organizationID,
+                                                       sealedKey: settings.secretsKey.seal(key, for: .organizationAuthKey(configID: id)),
+                                                       tags: tags, in: database)
     }
 
     /// An HS256 token shaped like Supabase's: user tokens carry `aud`, `sub`, `role` and a
@@ -73,11 +69,5 @@ public struct Administration {
             if let userID { claims["sub"] = .string(userID) }
         }
         return JWTSigner.signHS256(claims: claims, secret: secret)
-    }
-
-    private func single(_ sql: String, _ parameters: [PostgresBindable?]) throws -> String {
-        let row = try database.withConnection { try $0.query(sql, parameters).first }
-        guard let id = row?["id"] else { throw Failure(description: "the database returned no id") }
-        return id
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Postgres
 
 /// The local device a tailscale-api action names with `deviceId`, loaded only when the caller
@@ -11,23 +10,12 @@ public struct AccessibleDevice: Sendable {
     public let status: DeviceStatus
     public let tailscaleHostname: String?
 
-    static let select = """
-        SELECT id::text AS id, user_id::text AS user_id, organization_id::text AS organization_id, name, status,
-               tailscale_hostname
-        FROM devices WHERE id = $1::uuid
-        """
-
     /// The caller's own device, or one in an organization the caller administers. Anything
     /// else answers as if the device did not exist, so that ids of other tenants do not leak.
     public static func load(id: String, for principal: Principal, database: Database) throws -> AccessibleDevice {
-        guard UUIDText.isValid(id) else { throw notFound }
-        let row = try database.withConnection { connection in try connection.query(select, [id]).first }
-        guard let row else { throw notFound }
-        let device = AccessibleDevice(id: try row.required("id"), userID: try row.required("user_id"),
-                                      organizationID: try row.value("organization_id"), name: try row.required("name"),
-                                      status: try DeviceStatus.parse(row.value("status")),
-                                      tailscaleHostname: try row.value("tailscale_hostname"))
-        guard try principal.userID == device.userID || principal.isAdmin(of: device.organizationID) else { throw notFound }
+        guard let device = try DeviceStore.accessible(id: id, in: database),
+              try principal.userID == device.userID || principal.isAdmin(of: device.organizationID)
+        else { throw notFound }
         return device
     }
 

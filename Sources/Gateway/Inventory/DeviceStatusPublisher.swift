@@ -16,7 +16,6 @@ import Postgres
 /// whichever process made it. A notice that cannot be delivered is dropped with a warning: the
 /// page polls every 30 s anyway.
 public final class DeviceStatusPublisher {
-    static let channel = "device_status"
     static let postTimeoutMilliseconds = 1000
 
     private let publishURL: String?
@@ -60,7 +59,7 @@ public final class DeviceStatusPublisher {
             connectTimeoutSeconds: connectTimeoutSeconds))
         do {
             try connection.connect()
-            try connection.execute("LISTEN \(Self.channel)")
+            try connection.execute(DeviceStatusNotice.listenSQL)
             listener = connection
             return connection.socketDescriptor
         } catch {
@@ -79,7 +78,7 @@ public final class DeviceStatusPublisher {
             self.listener = nil
             return
         }
-        for notice in notices where notice.channel == Self.channel {
+        for notice in notices where notice.channel == DeviceStatusNotice.channel {
             guard let organizationID = (try? JSONParser.parse(Array(notice.payload.utf8)))?["organization_id"]?.stringValue
             else { continue }  // a device without an organization has no audience
             post(notice.payload, to: publishURL + "/" + organizationID)

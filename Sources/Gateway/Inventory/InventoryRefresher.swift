@@ -17,20 +17,6 @@ public struct InventoryRefresher {
         case leftToAnother
     }
 
-    /// $1 inventory maximum age, $2 lease length (seconds).
-    static let leaseIsFree = """
-        SELECT (synced_at IS NULL OR synced_at < now() - make_interval(secs => $1))
-               AND (refresh_claimed_at IS NULL OR refresh_claimed_at < now() - make_interval(secs => $2)) AS free
-        FROM tailscale_sync_state WHERE id = 1
-        """
-
-    static let claimLease = """
-        UPDATE tailscale_sync_state SET refresh_claimed_at = now()
-        WHERE id = 1
-          AND (synced_at IS NULL OR synced_at < now() - make_interval(secs => $1))
-          AND (refresh_claimed_at IS NULL OR refresh_claimed_at < now() - make_interval(secs => $2))
-        """
-
     let services: Services
 
     public init(services: Services) {
@@ -43,11 +29,8 @@ public struct InventoryRefresher {
         let client = try services.requireTailscale()
         let monitor = services.settings.monitor
         let leaseSeconds = services.settings.tailscale.deadlineMilliseconds / 1000 + 2
-        let claimed = try services.database.withConnection { connection in
-            guard try connection.query(Self.leaseIsFree, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).first?
-                .requiredBool("free") == true else { return false }
-            return try connection.query(Self.claimLease, [monitor.inventoryMaxAgeSeconds, leaseSeconds]).affectedRows == 1
-        }
+        let claimed = try InventoryStore.claimRefreshLease(maxAgeSeconds: monitor.inventoryMaxAgeSeconds, leaseSeconds: leaseSeconds,
+                                                           in: services.database)
         guard claimed else { return .leftToAnother }
         let devices = try InventoryFetch(client: client, services: services).devices()
         let outcome = try InventorySync(offlineAfterSeconds: monitor.offlineAfterSeconds)

@@ -62,50 +62,6 @@ public struct NodeLinking {
         }
     }
 
-    // $1 device id, $2 enrollment token lifetime (seconds), $3 the caller's hostname (lower
-    // case) or NULL, $4 whether an admin named the node by $3.
-    // The token's issue time is derived from its expiry; a device that never had a token (silent
-    // enrollment) links only through its own key or an admin. Times compare to the second: the
-    // API's have no fraction.
-    static let candidatesSQL = """
-        WITH d AS (
-            SELECT dv.id, dv.organization_id, lower(replace(dv.name, ' ', '-')) AS expected_hostname,
-                   dv.tailscale_key_id IS NOT NULL AS own_key, dv.tailscale_key_used_at IS NOT NULL AS key_used,
-                   date_trunc('second', dv.tailscale_key_created_at) AS key_created_at,
-                   coalesce(dv.tailscale_key_expires_at, 'infinity') AS key_expires_at, dv.tailscale_key_tags AS key_tags,
-                   date_trunc('second', dv.enrollment_expires_at - make_interval(secs => $2)) AS token_issued_at,
-                   date_trunc('second', dv.created_at) AS device_created_at,
-                   \(OrganizationTailscaleConfig.tagsSQL(organizationColumn: "dv.organization_id")) AS organization_tags
-            FROM devices dv WHERE dv.id = $1::uuid
-        )
-        SELECT \(InventoryNode.columns),
-               coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = $3, false) AS matches_name,
-               EXISTS (SELECT 1 FROM devices o
-                       WHERE o.id <> d.id AND o.status = \(DeviceStatus.pending.sql) AND o.tailscale_device_id IS NULL
-                         AND o.tailscale_key_used_at IS NOT NULL AND o.organization_id IS NOT DISTINCT FROM d.organization_id
-                         AND lower(replace(o.name, ' ', '-')) = lower(n.hostname)) AS named_for_another
-        FROM d JOIN tailscale_nodes n
-          ON n.tags && d.organization_tags
-         AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id AND o.id <> d.id)
-         AND n.created_at >= coalesce(d.token_issued_at, d.device_created_at)
-         AND CASE WHEN $4::boolean THEN lower(n.hostname) = $3
-                  WHEN d.own_key THEN d.key_used AND n.created_at >= d.key_created_at
-                                      AND n.created_at <= d.key_expires_at AND n.tags @> d.key_tags
-                  ELSE d.token_issued_at IS NOT NULL AND lower(n.hostname) = d.expected_hostname END
-        ORDER BY n.created_at DESC
-        LIMIT 20
-        """
-
-    /// One row per distinct set of candidates: a device polled every 5 s while ambiguous gets
-    /// one event, not one per poll. $1 device id, $2 details, $3 client address.
-    static let recordAmbiguitySQL = """
-        INSERT INTO device_events (device_id, event_type, details, ip_address)
-        SELECT $1::uuid, 'tailscale_link_ambiguous', $2::jsonb, $3
-        WHERE NOT EXISTS (SELECT 1 FROM device_events
-                          WHERE device_id = $1::uuid AND event_type = 'tailscale_link_ambiguous'
-                            AND details->'candidates' = $2::jsonb->'candidates')
-        """
-
     let database: Database
     let tokenLifetimeSeconds: Int
 
@@ -123,14 +79,8 @@ public struct NodeLinking {
         case .hint(let name): (hostname, byAdmin) = (name.lowercased(), false)
         case .admin(let name): (hostname, byAdmin) = (name.lowercased(), true)
         }
-        let rows = try database.withConnection { connection in
-            try connection.query(Self.candidatesSQL, [deviceID, tokenLifetimeSeconds, hostname, byAdmin]).rows
-        }
-        let candidates = try rows.compactMap { row -> Candidate? in
-            guard let node = try InventoryNode(row: row) else { return nil }
-            return Candidate(node: node, matchesName: try row.requiredBool("matches_name"),
-                             namedForAnother: try row.requiredBool("named_for_another"))
-        }
+        let candidates = try InventoryStore.linkCandidates(forDevice: deviceID, tokenLifetimeSeconds: tokenLifetimeSeconds,
+                                                           hostname: hostname, namedByAdmin: byAdmin, in: database)
         switch Self.choose(candidates, namedByAdmin: byAdmin) {
         case .node(let node): return node
         case .none: return nil
@@ -147,8 +97,6 @@ public struct NodeLinking {
             ("hostnames", .array(sorted.map { .string($0.device.hostname) })),
             ("resolve_with", "validate-enrollment with deviceId and hostname, by an admin of the organization"),
         ]))
-        try database.withConnection { connection in
-            try connection.query(Self.recordAmbiguitySQL, [deviceID, details.serialized(), clientAddress])
-        }
+        try HistoryStore.recordAmbiguity(deviceID: deviceID, details: details, clientAddress: clientAddress, in: database)
     }
 }

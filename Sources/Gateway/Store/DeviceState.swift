@@ -1,3 +1,5 @@
+import Postgres
+
 /// A device's `status` (the database contract's five values), compared in Swift and written
 /// into SQL from here only.
 public enum DeviceStatus: String, Sendable, CaseIterable {
@@ -28,7 +30,23 @@ public enum TrustLevel: String, Sendable {
     public var sql: String { "'\(rawValue)'" }
 }
 
-/// A row that does not read as the database contract says.
+/// What a store reports about the data, for the action to turn into the contract's answer.
 public enum StoreError: Error, Equatable {
+    /// A row that does not read as the database contract says.
     case unexpectedValue(column: String)
+    /// A statement that always answers one row answered none.
+    case missingRow
+    /// Another device holds the fingerprint already (`devices.fingerprint` is unique).
+    case fingerprintTaken
+    /// A row names another that does not exist (a foreign key).
+    case missingReference
+    /// No device has the id a statement names.
+    case deviceNotFound
+
+    /// The one row of a statement that always answers one (an aggregate, `RETURNING` of a
+    /// single-row INSERT).
+    static func onlyRow(of result: PostgresResult) throws(StoreError) -> PostgresRow {
+        guard let row = result.first else { throw .missingRow }
+        return row
+    }
 }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Postgres
 
-/// Fixed-window attempt counters in PostgreSQL (`rate_limits`), so that every worker on every
+/// The SQL of `rate_limits`: fixed-window attempt counters in PostgreSQL, so that every worker on every
 /// host behind the load balancer counts against the same limit.
 ///
 /// A bucket names what is limited, e.g. `verify-failure:user:<id>` or
@@ -20,6 +20,7 @@ public struct RateLimiter: Sendable {
         self.windowSeconds = windowSeconds
     }
 
+    // Both statements: $1 the buckets, $2 the window (seconds), $3 the limit.
     // A window that ended restarts at the next hit; buckets are upserted in sorted order so that
     // two requests sharing buckets always lock them in the same order (no deadlock).
     static let hitSQL = """
@@ -57,8 +58,11 @@ public struct RateLimiter: Sendable {
         try retryAfter(from: connection.query(Self.retryAfterSQL, [Self.normalized(buckets), windowSeconds, limit]))
     }
 
-    private func retryAfter(from result: PostgresResult) -> Int? {
-        result.first?.int("retry_after").map { max(1, $0) }
+    /// Both statements aggregate: one row, NULL when no bucket is over its limit.
+    private func retryAfter(from result: PostgresResult) throws -> Int? {
+        guard let seconds = try StoreError.onlyRow(of: result).value("retry_after") else { return nil }
+        guard let retryAfter = Int(seconds) else { throw StoreError.unexpectedValue(column: "retry_after") }
+        return max(1, retryAfter)
     }
 
     /// What a client address counts as: an IPv4 address as it is; an IPv6 address by its /64,

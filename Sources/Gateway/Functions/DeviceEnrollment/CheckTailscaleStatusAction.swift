@@ -13,12 +13,14 @@ enum CheckTailscaleStatusAction: EnrollmentAction {
     static func run(_ call: ActionCall, fields: EnrollmentFields) throws -> JSONValue {
         // The portal passes the device id in `enrollment_token`.
         guard let requestedID = (call.text("enrollment_token") ?? call.text("device_id"))?.lowercased() else { throw Self.deviceIDRequired }
-        let lookup = JoiningDeviceLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds)
-        guard case let (found, fresh)? = try lookup.device(id: requestedID),
+        let maxAge = call.settings.monitor.inventoryMaxAgeSeconds
+        guard case let (found, fresh)? = try DeviceStore.joining(id: requestedID, maxAgeSeconds: maxAge, in: call.database),
               try call.caller.userID == found.userID || call.caller.isAdmin(of: found.organizationID)
         else { throw Self.deviceNotFound }
         var device = found
-        if !fresh, refreshInventory(call), let again = try lookup.device(id: requestedID) { device = again.0 }
+        if !fresh, refreshInventory(call), let again = try DeviceStore.joining(id: requestedID, maxAgeSeconds: maxAge, in: call.database) {
+            device = again.0
+        }
 
         let notConnected: JSONValue = ["success": true, "status": .string(device.status.rawValue), "tailscale_connected": false]
         guard !device.status.isRetired else { return notConnected }
@@ -60,12 +62,6 @@ enum CheckTailscaleStatusAction: EnrollmentAction {
             auditEntries: [call.audit("device_enrolled_tailscale", organizationID: device.organizationID, [
                 "device_id": .string(device.id), "tailscale_hostname": .string(tailscale.hostname),
             ])])
-        try call.database.withConnection { connection in
-            try connection.transaction { connection in
-                if try TailnetLink.apply(deviceID: device.id, node: node, on: connection) {
-                    try history.write(on: connection)
-                }
-            }
-        }
+        try DeviceStore.link(device.id, to: node, history: history, in: call.database)
     }
 }

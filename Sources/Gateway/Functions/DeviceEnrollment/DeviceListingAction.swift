@@ -17,7 +17,7 @@ enum DeviceListingAction: EnrollmentAction {
         let limit = try self.limit(call)
         let cursor = try OptionalField.text(call.body, "cursor", orThrow: Self.invalidCursor, isValid: UUIDText.isValid)
         let scope = try self.scope(call)
-        let page = try DeviceListingStore.page(scope, after: cursor?.lowercased(), limit: limit, in: call.database)
+        let page = try DeviceStore.page(scope, after: cursor?.lowercased(), limit: limit, in: call.database)
         return [
             "success": true, "scope": .string(scope.name), "organization_id": .optional(try organization(of: scope, call)),
             "devices": .array(page.devices), "next_cursor": .optional(page.nextCursor),

@@ -15,19 +15,22 @@ enum DeviceRevocationAction: EnrollmentAction {
         else { throw Self.deviceIDRequired }
         guard UUIDText.isValid(deviceID) else { throw Self.deviceNotFound }
         _ = try call.caller.loadProfile()  // read before the transaction, which then only locks the device
-        let upstreamCompleted = try call.database.withConnection { connection in
-            try connection.transaction { connection -> Bool? in
-                guard let target = try DeviceRevocationStore.lock(deviceID, on: connection) else { throw Self.deviceNotFound }
+        let revocation: DeviceRevocationStore.Revocation
+        do {
+            revocation = try DeviceRevocationStore.revoke(deviceID, by: call.caller.userID, nodeAction: call.settings.revokedNode,
+                                                          in: call.database) { target in
                 guard try call.caller.isAdmin(of: target.organizationID) else {
                     // The owner knows the device exists; anyone else learns nothing.
                     throw target.userID == call.caller.userID ? APIError.forbidden : Self.deviceNotFound
                 }
-                if let completed = target.upstreamCompleted { return completed }
-                try DeviceRevocationStore.revoke(deviceID, by: call.caller.userID, target: target,
-                                                 nodeAction: call.settings.revokedNode,
-                                                 history: history(call, deviceID, target), on: connection)
-                return nil
+                return history(call, deviceID, target)
             }
+        } catch StoreError.deviceNotFound {
+            throw Self.deviceNotFound
+        }
+        let upstreamCompleted: Bool? = switch revocation {
+        case .revoked: nil
+        case .revokedBefore(let completed): completed
         }
         let completed = upstreamCompleted
             ?? DeviceRevocationUpstream(services: call.services).attempt(deviceID, source: Self.name,

@@ -48,9 +48,7 @@ struct PendingDeviceIssuer {
     /// Resolves the device's auth key, then writes the device and `history` in one transaction.
     /// Returns whether the device got an auth key.
     func issue(_ device: PendingDevice, requestedAuthKey: String?, authKeyRequired: Bool, history: ChangeRecord) throws -> Bool {
-        let config = try call.database.withConnection { connection in
-            try OrganizationTailscaleConfig.newestActive(organizationID: device.organizationID, on: connection)
-        }
+        let config = try OrganizationStore.tailscaleConfig(organizationID: device.organizationID, in: call.database)
         let tags = config?.tags ?? OrganizationTailscaleConfig.defaultTags
         let mint = MintRequest(tags: tags, expirySeconds: call.settings.enrollmentTokenTTLSeconds,
                                description: AuthKeyResolver.mintedKeyDescription,
@@ -60,8 +58,8 @@ struct PendingDeviceIssuer {
                                            minting: authKeyRequired ? .required(mint) : .bestEffort(mint))
         if authKey == nil && authKeyRequired { throw EnrollmentError.noAuthKeyForOrganization }
         let sealedAuthKey = authKey.map { resolver.seal($0.key, for: .deviceAuthKey(deviceID: device.id)) }
-        try PendingDeviceStore.insert(device, sealedAuthKey: sealedAuthKey, mintedKey: authKey?.minted,
-                                      metadata: device.metadata(tags: tags), history: history, into: call.database)
+        try DeviceStore.insertPending(device, sealedAuthKey: sealedAuthKey, mintedKey: authKey?.minted,
+                                      metadata: device.metadata(tags: tags), history: history, in: call.database)
         return authKey != nil
     }
 }

@@ -11,11 +11,11 @@ enum SilentEnrollmentAction: EnrollmentAction {
         // The common case (the device is known) is one statement. When the insert loses a race
         // for the fingerprint, the second round finds the winner: ours, or someone else's (409).
         for _ in 0..<2 {
-            if let known = try SilentEnrollmentStore.touch(fingerprint: fingerprint, userID: userID, in: call.database) {
+            if let known = try DeviceStore.touchEnrolled(fingerprint: fingerprint, userID: userID, in: call.database) {
                 return answer(deviceID: known.id, status: known.status, message: "Device already enrolled")
             }
             let device = try newDevice(call, fields: fields, userID: userID, fingerprint: fingerprint)
-            if try SilentEnrollmentStore.insert(device, history: history(call, of: device), into: call.database) {
+            if try DeviceStore.insertEnrolled(device, history: history(call, of: device), in: call.database) {
                 return answer(deviceID: device.id, status: .active, message: "Device enrolled successfully")
             }
         }

@@ -1,4 +1,5 @@
 import JSON
+import Postgres
 
 /// `verify`: the new device redeems its enrollment token and receives what it needs to join
 /// the tailnet (auth key, tags, group, organization name).
@@ -36,7 +37,7 @@ enum VerifyTokenAction: EnrollmentAction {
         // the second round judges this request against that binding.
         for _ in 0..<2 {
             // Someone else's device answers exactly like an unknown token.
-            guard let device = try TokenRedemptionStore.find(token, in: call.database), device.status == .pending,
+            guard let device = try DeviceStore.redeemable(by: token, in: call.database), device.status == .pending,
                   try mayRedeem(call, device)
             else { throw UnredeemableToken() }
             if device.isExpired { throw EnrollmentError.expiredToken }
@@ -49,11 +50,22 @@ enum VerifyTokenAction: EnrollmentAction {
             let deviceType = fields.deviceType?.rawValue ?? device.deviceType
             let history = ChangeRecord(deviceEvents: [call.event("token_validated", deviceID: device.id,
                                                                  ["device_type": .string(deviceType), "has_tailscale_key": true])])
-            if try TokenRedemptionStore.bind(device, token: token, fields: fields, history: history, in: call.database) {
+            if try bind(token, to: device, fields: fields, history: history, in: call.database) {
                 return answer(device, authKey: authKey)
             }
         }
         throw EnrollmentError.invalidToken
+    }
+
+    /// False when a concurrent `verify` bound the token first.
+    private static func bind(_ token: EnrollmentToken, to device: RedeemableDevice, fields: EnrollmentFields,
+                             history: ChangeRecord, in database: Database) throws -> Bool {
+        do {
+            return try DeviceStore.bindToken(token, to: device, deviceType: fields.deviceType, fingerprint: fields.fingerprint,
+                                             history: history, in: database)
+        } catch StoreError.fingerprintTaken {
+            throw EnrollmentError.fingerprintTaken
+        }
     }
 
     /// The device's user, in the organization the device belongs to; or an admin of that
@@ -72,11 +84,7 @@ enum VerifyTokenAction: EnrollmentAction {
         let resolver = AuthKeyResolver(services: call.services)
         let key = try resolver.resolve(
             preferred: resolver.reveal(device.storedAuthKey),
-            organization: {
-                try call.database.withConnection { connection in
-                    try OrganizationTailscaleConfig.newestActive(organizationID: device.organizationID, on: connection)
-                }
-            },
+            organization: { try OrganizationStore.tailscaleConfig(organizationID: device.organizationID, in: call.database) },
             minting: .never)
         guard let key else { throw EnrollmentError.noAuthKeyForDevice }
         return key.key

@@ -1,5 +1,4 @@
 import JSON
-import Postgres
 import Tailscale
 
 /// `generate-auth-key`: a key a new machine joins the tailnet with. Minted through the API when
@@ -16,33 +15,13 @@ enum GenerateAuthKeyAction: TailscaleAction {
     static let invalidTags = APIError.badRequest("Invalid tags: must be a list of tags like tag:name")
     static let invalidGroup = APIError.badRequest("Invalid group: must be 1-64 characters")
 
-    static let names = """
-        SELECT (SELECT full_name FROM profiles WHERE id = $1::uuid) AS user_name,
-               (SELECT name FROM organizations WHERE id = $2::uuid) AS organization_name
-        """
-
-    // A minted key replaces what the device knew of an earlier one; the key is handed out now,
-    // so the device is joining from now on. A static key leaves no key id ($6 NULL).
-    static let storeOnDevice = """
-        UPDATE devices SET tailscale_auth_key = $2,
-            metadata = coalesce(metadata, '{}'::jsonb) || jsonb_build_object(
-                'tailscale_key_expires', $3::text, 'tailscale_tags', $4::jsonb, 'tailscale_group', $5::text),
-            tailscale_key_id = $6::text, tailscale_key_created_at = CASE WHEN $6 IS NOT NULL THEN coalesce(nullif($7, '')::timestamptz, now()) END,
-            tailscale_key_expires_at = nullif($3, '')::timestamptz, tailscale_key_tags = CASE WHEN $6 IS NOT NULL THEN $8::text[] END,
-            tailscale_key_issued_at = CASE WHEN $6 IS NOT NULL THEN now() END,
-            tailscale_key_used_at = NULL, tailscale_key_checked_at = NULL
-        WHERE id = $1::uuid
-        """
-
     static func run(_ call: ActionCall) throws -> JSONValue {
         try call.caller.requireKeyHolder()
         let requestedTags = try tagsField(call)
         let group = try groupField(call)
         let device = try call.text("deviceId").map { try AccessibleDevice.load(id: $0, for: call) }
         let organizationID = try device?.organizationID ?? call.caller.loadOrganizationID()
-        let config = try call.database.withConnection { connection in
-            try OrganizationTailscaleConfig.newestActive(organizationID: organizationID, on: connection)
-        }
+        let config = try OrganizationStore.tailscaleConfig(organizationID: organizationID, in: call.database)
         let allowedTags = config?.tags ?? OrganizationTailscaleConfig.defaultTags
         let tags = requestedTags ?? allowedTags
         let refused = tags.filter { !allowedTags.contains($0) }
@@ -68,26 +47,19 @@ enum GenerateAuthKeyAction: TailscaleAction {
     }
 
     private static func description(_ call: ActionCall, organizationID: String?) throws -> String {
-        let row = try call.database.withConnection { connection in
-            try connection.query(Self.names, [call.caller.userID, organizationID]).first
-        }
-        let user = row?["user_name"] ?? (call.caller.isServiceRole ? "service" : "user")
-        return AuthKeyDescription.make(user: user, organization: row?["organization_name"] ?? "")
+        let names = try ProfileStore.names(userID: call.caller.userID, organizationID: organizationID, in: call.database)
+        let user = names.user ?? (call.caller.isServiceRole ? "service" : "user")
+        return AuthKeyDescription.make(user: user, organization: names.organization ?? "")
     }
 
     private static func store(_ call: ActionCall, _ key: DeviceAuthKey, tags: [String], group: String, on device: AccessibleDevice) throws {
-        let tagsJSON = JSONValue.array(tags.map(JSONValue.string))
-        let sealed = call.settings.secretsKey.seal(key.key, for: .deviceAuthKey(deviceID: device.id))
         let expiresAt = key.minted?.expires
-        let event = call.event("tailscale_auth_key_generated", deviceID: device.id,
-                               ["tags": tagsJSON, "group": .string(group), "expiresAt": .optional(expiresAt)])
-        try call.database.withConnection { connection in
-            try connection.transaction { connection in
-                try connection.query(Self.storeOnDevice, [device.id, sealed, expiresAt, tagsJSON.serialized(), group,
-                                                          key.minted?.id, key.minted?.created, key.minted?.tags])
-                try ChangeRecord(deviceEvents: [event]).write(on: connection)
-            }
-        }
+        let event = call.event("tailscale_auth_key_generated", deviceID: device.id, [
+            "tags": .array(tags.map(JSONValue.string)), "group": .string(group), "expiresAt": .optional(expiresAt),
+        ])
+        try DeviceStore.storeAuthKey(call.settings.secretsKey.seal(key.key, for: .deviceAuthKey(deviceID: device.id)),
+                                     minted: key.minted, expiresAt: expiresAt, tags: tags, group: group,
+                                     onDevice: device.id, history: ChangeRecord(deviceEvents: [event]), in: call.database)
     }
 
     /// `tags`: absent means the organization's tags; else a non-empty list of valid tags.

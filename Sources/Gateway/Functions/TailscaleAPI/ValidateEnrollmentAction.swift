@@ -25,13 +25,7 @@ enum ValidateEnrollmentAction: TailscaleAction {
             "tailscale_device_id": .string(tailscale.id), "hostname": .string(tailscale.hostname),
             "ip": .optional(tailscale.addresses.first),
         ])
-        try call.database.withConnection { connection in
-            try connection.transaction { connection in
-                if try TailnetLink.apply(deviceID: device.id, node: node, on: connection) {
-                    try ChangeRecord(deviceEvents: [event]).write(on: connection)
-                }
-            }
-        }
+        try DeviceStore.link(device.id, to: node, history: ChangeRecord(deviceEvents: [event]), in: call.database)
         return [
             "success": true, "enrolled": true,
             "device": ["id": .string(tailscale.id), "hostname": .string(tailscale.hostname), "online": true,

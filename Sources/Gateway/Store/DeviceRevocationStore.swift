@@ -10,8 +10,9 @@ struct PendingRevocation: Equatable {
     let nodeAction: RevokedNodeAction
 }
 
-/// The SQL of revocation: the status change with its events and the record of the upstream
-/// part in one transaction; then each upstream attempt and its outcome.
+/// The SQL of revocation (`devices` and `device_revocations`): the status change with its
+/// events and the record of the upstream part in one transaction; then each upstream attempt
+/// and its outcome.
 enum DeviceRevocationStore {
     /// The device as a revocation needs it, locked for the transaction.
     struct Target {
@@ -79,18 +80,44 @@ enum DeviceRevocationStore {
         LIMIT $2
         """
 
-    static func lock(_ deviceID: String, on connection: PostgresConnection) throws -> Target? {
-        guard let row = try connection.query(lockSQL, [deviceID]).first else { return nil }
+    /// What revoking a device found.
+    enum Revocation {
+        /// Revoked now; its upstream part is still to do.
+        case revoked
+        /// Revoked before through this action: whether its upstream part is done.
+        case revokedBefore(upstreamCompleted: Bool)
+    }
+
+    /// Locks the device and revokes it, with the history `authorize` gives for it, in one
+    /// transaction; a device revoked before is left as it is. `authorize` sees the locked
+    /// device first and throws to refuse (nothing is written then).
+    /// `StoreError.deviceNotFound` when no device has this id.
+    static func revoke(_ deviceID: String, by userID: String?, nodeAction: RevokedNodeAction, in database: Database,
+                       authorize: (Target) throws -> ChangeRecord) throws -> Revocation {
+        try database.withConnection { connection in
+            try connection.transaction { connection in
+                let target = try lock(deviceID, on: connection)
+                let history = try authorize(target)
+                if let completed = target.upstreamCompleted { return .revokedBefore(upstreamCompleted: completed) }
+                try connection.query(revokeSQL, [
+                    deviceID,             // $1
+                    userID,               // $2
+                    target.nodeID,        // $3
+                    target.keyID,         // $4
+                    nodeAction.rawValue,  // $5
+                ])
+                try HistoryStore.write(history, on: connection)
+                return .revoked
+            }
+        }
+    }
+
+    private static func lock(_ deviceID: String, on connection: PostgresConnection) throws -> Target {
+        guard let row = try connection.query(lockSQL, [deviceID]).first else { throw StoreError.deviceNotFound }
         return Target(userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
                       name: try row.required("name"), status: try DeviceStatus.parse(row.value("status")),
                       nodeID: try row.value("tailscale_device_id"), keyID: try row.value("tailscale_key_id"),
                       upstreamCompleted: try row.requiredBool("recorded") ? row.requiredBool("completed") : nil)
-    }
-
-    static func revoke(_ deviceID: String, by userID: String?, target: Target, nodeAction: RevokedNodeAction,
-                       history: ChangeRecord, on connection: PostgresConnection) throws {
-        try connection.query(revokeSQL, [deviceID, userID, target.nodeID, target.keyID, nodeAction.rawValue])
-        try history.write(on: connection)
     }
 
     /// The attempt's number and what it has to do; nil when nothing is pending any more.
@@ -111,7 +138,7 @@ enum DeviceRevocationStore {
         try database.withConnection { connection in
             try connection.transaction { connection in
                 if completed { try connection.query(completeSQL, [deviceID]) }
-                try DeviceEvents.record(event, on: connection)
+                try HistoryStore.write(ChangeRecord(deviceEvents: [event]), on: connection)
             }
         }
     }

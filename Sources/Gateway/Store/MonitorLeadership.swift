@@ -7,7 +7,7 @@ public final class MonitorLeadership {
     private let connection: PostgresConnection
     public private(set) var isLeader = false
 
-    static let tryLock = "SELECT pg_try_advisory_lock($1) AS locked"
+    static let tryLockSQL = "SELECT pg_try_advisory_lock($1) AS locked"
 
     public init(conninfo: String, connectTimeoutSeconds: Int) {
         connection = PostgresConnection(conninfo: conninfo,
@@ -23,7 +23,7 @@ public final class MonitorLeadership {
         }
         do {
             if !connection.isConnected { try connection.connect() }
-            isLeader = try connection.query(Self.tryLock, [AdvisoryLockKey.monitorLeader]).first?.bool("locked") == true
+            isLeader = try StoreError.onlyRow(of: connection.query(Self.tryLockSQL, [AdvisoryLockKey.monitorLeader])).requiredBool("locked")
         } catch {
             isLeader = false
         }

@@ -15,9 +15,14 @@ enum DeviceStatusNotice {
     static func announcing(_ relation: String) -> String {
         """
         (SELECT count(*) FROM (
-            SELECT pg_notify('device_status', json_build_object(
+            SELECT pg_notify('\(channel)', json_build_object(
                 'device_id', id, 'organization_id', organization_id, 'status', status)::text)
             FROM \(relation)) AS announced)
         """
     }
+
+    static let channel = "device_status"
+
+    /// What the monitor's listener runs on its own session to hear the notices.
+    static let listenSQL = "LISTEN \(channel)"
 }

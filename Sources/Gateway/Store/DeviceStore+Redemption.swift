@@ -20,10 +20,10 @@ struct RedeemableDevice {
     let boundFingerprint: String?
 }
 
-/// The SQL of token redemption.
-enum TokenRedemptionStore {
+/// Token redemption (`verify`).
+extension DeviceStore {
     // Tokens the service issued are found by hash; a raw token the portal wrote itself by value.
-    static let findSQL = """
+    static let redeemableSQL = """
         SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id,
                o.name AS organization_name, d.name, d.status, d.device_type, d.tailscale_auth_key,
                d.metadata->'tailscale_tags' AS tags, d.metadata->>'tailscale_group' AS tailscale_group,
@@ -39,7 +39,7 @@ enum TokenRedemptionStore {
     // re-checks the condition against the committed row and matches nothing.
     // Only device_type and fingerprint come from the redeemer (never name or os). From now on
     // the device's own minted key is in a client's hands: the device is joining.
-    static let bindSQL = """
+    static let bindTokenSQL = """
         UPDATE devices SET
             device_type = coalesce($3, device_type),
             fingerprint = coalesce($4, fingerprint),
@@ -50,8 +50,9 @@ enum TokenRedemptionStore {
         WHERE id = $1::uuid AND status = \(DeviceStatus.pending.sql) AND enrollment_verified_token_hash IS DISTINCT FROM $2
         """
 
-    static func find(_ token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
-        let row = try database.withConnection { connection in try connection.query(findSQL, [token.hash, token.raw]).first }
+    /// The device this token was issued for; nil when it names none.
+    static func redeemable(by token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
+        let row = try database.withConnection { connection in try connection.query(redeemableSQL, [token.hash, token.raw]).first }
         guard let row else { return nil }
         let id = try row.required("id")
         return RedeemableDevice(
@@ -66,22 +67,27 @@ enum TokenRedemptionStore {
     }
 
     /// Binds the token to the request's fingerprint and takes over its device type, with the
-    /// history, in one transaction. False when a concurrent `verify` bound it first.
-    static func bind(_ device: RedeemableDevice, token: EnrollmentToken, fields: EnrollmentFields,
-                     history: ChangeRecord, in database: Database) throws -> Bool {
+    /// history, in one transaction. False when a concurrent `verify` bound it first;
+    /// `StoreError.fingerprintTaken` when another device has the fingerprint.
+    static func bindToken(_ token: EnrollmentToken, to device: RedeemableDevice, deviceType: DeviceType?, fingerprint: String?,
+                          history: ChangeRecord, in database: Database) throws -> Bool {
         do {
             return try database.withConnection { connection in
                 try connection.transaction { connection in
-                    let bound = try connection.query(bindSQL, [
-                        device.id, token.hash, fields.deviceType?.rawValue, fields.fingerprint, Timestamp.nowISO8601(),
+                    let bound = try connection.query(bindTokenSQL, [
+                        device.id,                // $1
+                        token.hash,               // $2
+                        deviceType?.rawValue,     // $3
+                        fingerprint,              // $4
+                        Timestamp.nowISO8601(),   // $5
                     ]).affectedRows == 1
-                    if bound { try history.write(on: connection) }
+                    if bound { try HistoryStore.write(history, on: connection) }
                     return bound
                 }
             }
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             // Only the fingerprint is unique among the columns written here.
-            throw EnrollmentError.fingerprintTaken
+            throw StoreError.fingerprintTaken
         }
     }
 }

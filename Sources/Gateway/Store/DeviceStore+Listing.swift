@@ -16,29 +16,30 @@ enum DeviceListingScope: Equatable {
     }
 }
 
-/// The SQL of `list_devices`: one statement per page, an index range read in the listing's
+/// The listing (`list_devices`): one statement per page, an index range read in the listing's
 /// order (`009_device_listing.sql`), newest first, with the linked node from the inventory.
-enum DeviceListingStore {
+extension DeviceStore {
     /// A page of devices, and the cursor of the next page (nil on the last one).
-    struct Page {
+    struct ListingPage {
         let devices: [JSONValue]
         let nextCursor: String?
     }
 
-    static func page(_ scope: DeviceListingScope, after cursor: String?, limit: Int, in database: Database) throws -> Page {
+    static func page(_ scope: DeviceListingScope, after cursor: String?, limit: Int, in database: Database) throws -> ListingPage {
         let key: String? = switch scope {
         case .organization(let id), .user(let id): id
         case .everything: nil
         }
+        // The scope's key and the cursor when there are any, then the limit (`listingSQL`).
         // One row more than asked tells whether another page follows, without counting.
         let parameters: [PostgresBindable?] = [key, cursor].compactMap { $0 } as [PostgresBindable?] + [limit + 1]
         let sql = statement(scope, continued: cursor != nil)
         let rows = try database.withConnection { try $0.query(sql, parameters).rows }
         let page = rows.prefix(limit)
-        return Page(devices: try page.map(device), nextCursor: rows.count > limit ? try page.last?.required("id") : nil)
+        return ListingPage(devices: try page.map(listedDevice), nextCursor: rows.count > limit ? try page.last?.required("id") : nil)
     }
 
-    private static func device(_ row: PostgresRow) throws -> JSONValue {
+    private static func listedDevice(_ row: PostgresRow) throws -> JSONValue {
         var device = JSONObject()
         for column in textColumns { device[column] = .optional(try row.value(column)) }
         for column in flagColumns { device[column] = .bool(try row.requiredBool(column)) }
@@ -68,14 +69,16 @@ enum DeviceListingStore {
         }
     }
 
-    static let organizationFirstSQL = sql(scope: "d.organization_id = $1::uuid", cursor: nil, limit: 2)
-    static let organizationNextSQL = sql(scope: "d.organization_id = $1::uuid", cursor: 2, limit: 3)
-    static let userFirstSQL = sql(scope: "d.user_id = $1::uuid", cursor: nil, limit: 2)
-    static let userNextSQL = sql(scope: "d.user_id = $1::uuid", cursor: 2, limit: 3)
-    static let everythingFirstSQL = sql(scope: nil, cursor: nil, limit: 1)
-    static let everythingNextSQL = sql(scope: nil, cursor: 1, limit: 2)
+    static let organizationFirstSQL = listingSQL(scope: "d.organization_id = $1::uuid", cursor: nil, limit: 2)
+    static let organizationNextSQL = listingSQL(scope: "d.organization_id = $1::uuid", cursor: 2, limit: 3)
+    static let userFirstSQL = listingSQL(scope: "d.user_id = $1::uuid", cursor: nil, limit: 2)
+    static let userNextSQL = listingSQL(scope: "d.user_id = $1::uuid", cursor: 2, limit: 3)
+    static let everythingFirstSQL = listingSQL(scope: nil, cursor: nil, limit: 1)
+    static let everythingNextSQL = listingSQL(scope: nil, cursor: 1, limit: 2)
 
-    private static func sql(scope condition: String?, cursor: Int?, limit: Int) -> String {
+    /// - Parameters: the scope's condition on `$1` (if any), the parameter number of the cursor
+    ///   (if any) and of the limit.
+    private static func listingSQL(scope condition: String?, cursor: Int?, limit: Int) -> String {
         let after = cursor.map {
             "(d.created_at, d.id) < (SELECT c.created_at, c.id FROM devices c WHERE c.id = $\($0)::uuid)"
         }
@@ -83,13 +86,13 @@ enum DeviceListingStore {
         return """
             SELECT d.id::text AS id, d.name, d.device_type, d.os, d.status, d.trust_level,
                    d.user_id::text AS user_id, p.full_name AS owner_name, d.organization_id::text AS organization_id,
-                   \(timestamp("d.last_seen")) AS last_seen, \(timestamp("d.enrolled_at")) AS enrolled_at,
-                   \(timestamp("d.created_at")) AS created_at, \(timestamp("d.enrollment_expires_at")) AS enrollment_expires_at,
+                   \(utcTimestamp("d.last_seen")) AS last_seen, \(utcTimestamp("d.enrolled_at")) AS enrolled_at,
+                   \(utcTimestamp("d.created_at")) AS created_at, \(utcTimestamp("d.enrollment_expires_at")) AS enrollment_expires_at,
                    d.tailscale_device_id,
                    coalesce(n.hostname, d.tailscale_hostname) AS tailscale_hostname,
                    coalesce(n.addresses[1], d.tailscale_ip) AS tailscale_ip,
                    CASE WHEN n.node_id IS NULL THEN coalesce(d.tailscale_online, false)
-                        ELSE \(InventorySQL.nodeIsOnline) END AS tailscale_online,
+                        ELSE \(InventoryStore.nodeIsOnline) END AS tailscale_online,
                    (d.status = \(DeviceStatus.pending.sql) AND EXISTS (
                        SELECT 1 FROM device_events e
                        WHERE e.device_id = d.id AND e.event_type = 'tailscale_link_ambiguous')) AS link_ambiguous,
@@ -105,7 +108,7 @@ enum DeviceListingStore {
     }
 
     /// RFC 3339 UTC with milliseconds, as the other answers write times.
-    private static func timestamp(_ column: String) -> String {
+    private static func utcTimestamp(_ column: String) -> String {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 }

@@ -1,0 +1,165 @@
+import JSON
+import Postgres
+import Tailscale
+
+/// The SQL of the synced inventory: `tailscale_nodes` and `tailscale_sync_state` (one row,
+/// `id = 1`). Lookups answer together with whether the inventory is fresh enough to answer
+/// from, in the same round trip.
+enum InventoryStore {
+    /// "Online" as the contract defines it, for a row of `tailscale_nodes n`: the API's
+    /// `connectedToControl`, or for servers that omit it, seen within the last two minutes; the
+    /// same rule as `TailscaleDevice.isOnline`.
+    static let nodeIsOnline = """
+        coalesce(n.connected_to_control, n.last_seen >= now() - make_interval(secs => \(TailscaleDevice.lastSeenGraceSeconds)), false)
+        """
+
+    /// What a lookup selects for `node(in:)`; `tailscale_nodes` must be aliased `n`.
+    static let nodeColumns = "n.raw::text AS node_raw, \(nodeIsOnline) AS node_online"
+
+    /// The node of a row that selected `nodeColumns`; nil when the row has none (a LEFT JOIN
+    /// that found none) or the stored object no longer reads as a device.
+    static func node(in row: PostgresRow) throws -> InventoryNode? {
+        guard let raw = try row.value("node_raw"), let object = (try? JSONParser.parse(raw))?.objectValue,
+              let device = try? TailscaleDevice(json: object)
+        else { return nil }
+        return InventoryNode(device: device, online: try row.requiredBool("node_online"))
+    }
+
+    // MARK: - Lookups
+
+    /// check-device: a hostname, a MagicDNS name or its first label, an address, or a node id
+    /// (`id` or `nodeId`: the portal sends `metadata.tailscale_device_id` when it has no
+    /// hostname), in that order of preference, case-insensitively.
+    static let byIdentifierSQL = withFreshness(nodeQuery: """
+        SELECT \(nodeColumns) FROM tailscale_nodes n
+        WHERE lower(n.hostname) = $1 OR lower(n.dns_name) = $1
+           OR split_part(lower(n.dns_name), '.', 1) = $1 OR n.addresses @> ARRAY[$1]
+           OR n.node_id = $1 OR lower(n.stable_node_id) = $1
+        ORDER BY CASE WHEN lower(n.hostname) = $1 THEN 0 WHEN lower(n.dns_name) = $1 THEN 1
+                      WHEN split_part(lower(n.dns_name), '.', 1) = $1 THEN 2 WHEN n.addresses @> ARRAY[$1] THEN 3 ELSE 4 END,
+                 node_online DESC
+        LIMIT 1
+        """)
+
+    /// - Parameter identifier: lower case, without a root dot.
+    static func node(identifier: String, maxAgeSeconds: Int, in database: Database) throws -> (InventoryNode?, fresh: Bool) {
+        try freshNode(byIdentifierSQL, key: identifier, maxAgeSeconds: maxAgeSeconds, in: database)
+    }
+
+    /// validate-enrollment: the node a device is linked to.
+    static let linkedToDeviceSQL = withFreshness(nodeQuery: """
+        SELECT \(nodeColumns) FROM devices d JOIN tailscale_nodes n ON n.node_id = d.tailscale_device_id
+        WHERE d.id = $1::uuid
+        """)
+
+    static func node(linkedTo deviceID: String, maxAgeSeconds: Int, in database: Database) throws -> (InventoryNode?, fresh: Bool) {
+        try freshNode(linkedToDeviceSQL, key: deviceID, maxAgeSeconds: maxAgeSeconds, in: database)
+    }
+
+    /// Wraps a node query of `$1` so that the one round trip also answers freshness (`$2`, the
+    /// inventory's maximum age in seconds).
+    private static func withFreshness(nodeQuery: String) -> String {
+        """
+        SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
+        FROM tailscale_sync_state s
+        LEFT JOIN LATERAL (\(nodeQuery)) found ON true
+        WHERE s.id = 1
+        """
+    }
+
+    private static func freshNode(_ sql: String, key: String, maxAgeSeconds: Int, in database: Database) throws -> (InventoryNode?, fresh: Bool) {
+        let row = try database.withConnection { connection in try connection.query(sql, [key, maxAgeSeconds]).first }
+        guard let row else { return (nil, false) }
+        return (try node(in: row), try row.requiredBool("inventory_fresh"))
+    }
+
+    // MARK: - Linking candidates
+
+    /// `$1` device id, `$2` enrollment token lifetime (seconds), `$3` the caller's hostname
+    /// (lower case) or NULL, `$4` whether an admin named the node by `$3`.
+    /// The token's issue time is derived from its expiry; a device that never had a token (silent
+    /// enrollment) links only through its own key or an admin. Times compare to the second: the
+    /// API's have no fraction.
+    static let linkCandidatesSQL = """
+        WITH d AS (
+            SELECT dv.id, dv.organization_id, lower(replace(dv.name, ' ', '-')) AS expected_hostname,
+                   dv.tailscale_key_id IS NOT NULL AS own_key, dv.tailscale_key_used_at IS NOT NULL AS key_used,
+                   date_trunc('second', dv.tailscale_key_created_at) AS key_created_at,
+                   coalesce(dv.tailscale_key_expires_at, 'infinity') AS key_expires_at, dv.tailscale_key_tags AS key_tags,
+                   date_trunc('second', dv.enrollment_expires_at - make_interval(secs => $2)) AS token_issued_at,
+                   date_trunc('second', dv.created_at) AS device_created_at,
+                   \(OrganizationStore.tagsSQL(organizationColumn: "dv.organization_id")) AS organization_tags
+            FROM devices dv WHERE dv.id = $1::uuid
+        )
+        SELECT \(nodeColumns),
+               coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = $3, false) AS matches_name,
+               EXISTS (SELECT 1 FROM devices o
+                       WHERE o.id <> d.id AND o.status = \(DeviceStatus.pending.sql) AND o.tailscale_device_id IS NULL
+                         AND o.tailscale_key_used_at IS NOT NULL AND o.organization_id IS NOT DISTINCT FROM d.organization_id
+                         AND lower(replace(o.name, ' ', '-')) = lower(n.hostname)) AS named_for_another
+        FROM d JOIN tailscale_nodes n
+          ON n.tags && d.organization_tags
+         AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id AND o.id <> d.id)
+         AND n.created_at >= coalesce(d.token_issued_at, d.device_created_at)
+         AND CASE WHEN $4::boolean THEN lower(n.hostname) = $3
+                  WHEN d.own_key THEN d.key_used AND n.created_at >= d.key_created_at
+                                      AND n.created_at <= d.key_expires_at AND n.tags @> d.key_tags
+                  ELSE d.token_issued_at IS NOT NULL AND lower(n.hostname) = d.expected_hostname END
+        ORDER BY n.created_at DESC
+        LIMIT 20
+        """
+
+    /// The nodes the linking rules allow for an unlinked device (`NodeLinking` chooses).
+    static func linkCandidates(forDevice deviceID: String, tokenLifetimeSeconds: Int, hostname: String?, namedByAdmin: Bool,
+                               in database: Database) throws -> [NodeLinking.Candidate] {
+        let rows = try database.withConnection { connection in
+            try connection.query(linkCandidatesSQL, [
+                deviceID,              // $1
+                tokenLifetimeSeconds,  // $2
+                hostname,              // $3
+                namedByAdmin,          // $4
+            ]).rows
+        }
+        return try rows.compactMap { row in
+            guard let node = try node(in: row) else { return nil }
+            return NodeLinking.Candidate(node: node, matchesName: try row.requiredBool("matches_name"),
+                                         namedForAnother: try row.requiredBool("named_for_another"))
+        }
+    }
+
+    // MARK: - The refresh lease
+
+    /// `$1` inventory maximum age, `$2` lease length (seconds).
+    static let leaseIsFreeSQL = """
+        SELECT (synced_at IS NULL OR synced_at < now() - make_interval(secs => $1))
+               AND (refresh_claimed_at IS NULL OR refresh_claimed_at < now() - make_interval(secs => $2)) AS free
+        FROM tailscale_sync_state WHERE id = 1
+        """
+
+    /// The same parameters as `leaseIsFreeSQL`.
+    static let claimLeaseSQL = """
+        UPDATE tailscale_sync_state SET refresh_claimed_at = now()
+        WHERE id = 1
+          AND (synced_at IS NULL OR synced_at < now() - make_interval(secs => $1))
+          AND (refresh_claimed_at IS NULL OR refresh_claimed_at < now() - make_interval(secs => $2))
+        """
+
+    /// Whether this call won the lease to refresh a stale inventory: first a read (while one
+    /// worker refreshes, the others poll by reads alone), then the conditional UPDATE, which
+    /// exactly one of the workers that find the lease free wins.
+    static func claimRefreshLease(maxAgeSeconds: Int, leaseSeconds: Int, in database: Database) throws -> Bool {
+        try database.withConnection { connection in
+            guard try connection.query(leaseIsFreeSQL, [maxAgeSeconds, leaseSeconds]).first?.requiredBool("free") == true
+            else { return false }
+            return try connection.query(claimLeaseSQL, [maxAgeSeconds, leaseSeconds]).affectedRows == 1
+        }
+    }
+}
+
+/// Keys of the advisory locks the service takes, in one place so that none collide.
+enum AdvisoryLockKey {
+    /// Held for the life of the leading monitor's dedicated session.
+    static let monitorLeader: Int64 = 0x4E56_4D4F_4E49_5452  // "NVMONITR"
+    /// Held by one inventory sync transaction at a time.
+    static let inventorySync: Int64 = 0x4E56_5359_4E43_494E  // "NVSYNCIN"
+}
