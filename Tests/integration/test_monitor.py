@@ -63,7 +63,9 @@ def test_offline_after_the_limit_and_back_online(fast_stack):
         disconnected_at = time.monotonic()
         sim(stack, f"/_sim/devices/{node['id']}/disconnect")
         wait_for(lambda: status() == "offline", 10, "the device to go offline")
-        assert time.monotonic() - disconnected_at >= 2.5  # not before the limit (3 s)
+        # Not before the limit (3 s) after the lastSeen the API reports, which is in whole
+        # seconds (as Tailscale's is): up to 1 s before the disconnect itself.
+        assert time.monotonic() - disconnected_at >= 2.0
 
         sim(stack, f"/_sim/devices/{node['id']}/connect")
         wait_for(lambda: status() == "active", 5, "the device to come back")
