@@ -37,7 +37,8 @@ def add_bulk(server, request: Request, _match) -> Response:
     count = spec.get("count")
     if not isinstance(count, int) or not 0 <= count <= MAX_BULK_DEVICES:
         raise ApiError(400, f"count must be an integer from 0 to {MAX_BULK_DEVICES}")
-    return Response(200, {"created": server.tailnet.add_bulk(count, str(spec.get("prefix", "bulk")))})
+    last_seen = parse_last_seen(spec.get("lastSeen"))
+    return Response(200, {"created": server.tailnet.add_bulk(count, str(spec.get("prefix", "bulk")), last_seen)})
 
 
 def list_devices(server, _request: Request, _match) -> Response:
@@ -51,14 +52,19 @@ def connect(server, _request: Request, match) -> Response:
 
 def disconnect(server, request: Request, match) -> Response:
     """Sets lastSeen to now, or to the given epoch seconds or RFC 3339 string."""
-    last_seen = request.json(required=False).get("lastSeen")
-    if isinstance(last_seen, str):
-        last_seen = parse_rfc3339(last_seen)
-    if last_seen is not None and not isinstance(last_seen, (int, float)):
-        raise ApiError(400, "lastSeen must be epoch seconds or RFC 3339")
+    last_seen = parse_last_seen(request.json(required=False).get("lastSeen"))
     device = server.tailnet.update_device(match["id"], connected=False,
-                                          last_seen=time.time() if last_seen is None else float(last_seen))
+                                          last_seen=time.time() if last_seen is None else last_seen)
     return Response(200, device.render(all_fields=True))
+
+
+def parse_last_seen(value) -> float | None:
+    """Epoch seconds or an RFC 3339 string; None when absent."""
+    if isinstance(value, str):
+        value = parse_rfc3339(value)
+    if value is not None and not isinstance(value, (int, float)):
+        raise ApiError(400, "lastSeen must be epoch seconds or RFC 3339")
+    return None if value is None else float(value)
 
 
 def parse_rfc3339(text: str) -> float:

@@ -110,11 +110,12 @@ class Tailnet:
             return self.add_device(hostname, os_name, tags or key.tags, connected,
                                    authorized=key.preauthorized, ephemeral=key.ephemeral, legacy=legacy)
 
-    def add_bulk(self, count: int, prefix: str) -> int:
+    def add_bulk(self, count: int, prefix: str, last_seen: float | None = None) -> int:
+        """`count` nodes `prefix-1`..., every third one disconnected since `last_seen` (now by default)."""
         with self._lock:
             state_file, self.state_file = self.state_file, None  # one save, not one per node
             for n in range(count):
-                self.add_device(f"{prefix}-{n + 1}", "linux", ["tag:prod"], connected=n % 3 != 0)
+                self.add_device(f"{prefix}-{n + 1}", "linux", ["tag:prod"], connected=n % 3 != 0, last_seen=last_seen)
             self.state_file = state_file
             self._save()
             return count
