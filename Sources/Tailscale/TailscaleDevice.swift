@@ -52,7 +52,7 @@ public struct TailscaleDevice: Sendable {
 
     /// How long after `lastSeen` a node still counts as online when the API does not say.
     /// How recent a `lastSeen` counts as online. The inventory's SQL uses the same number
-    /// (`InventorySQL.nodeIsOnline`): one rule for answers from the API and from the inventory.
+    /// (`InventoryStore.nodeIsOnline`): one rule for answers from the API and from the inventory.
     public static let lastSeenGraceSeconds: Int64 = 120
 
     /// `connectedToControl` when the API sends it; otherwise (older servers) `lastSeen` at most

@@ -34,7 +34,7 @@ import (
 	"github.com/jackc/pgx/v4/pgxpool"
 )
 
-// The gateway's SilentEnrollmentStore.touchSQL, verbatim.
+// The gateway's DeviceStore.touchEnrolledSQL, verbatim.
 const touchSQL = `
 WITH found AS (
     SELECT id, status FROM devices WHERE fingerprint = $1 AND user_id = $2::uuid
@@ -47,7 +47,7 @@ WITH found AS (
 SELECT found.id::text AS id, found.status FROM found, relaxed_commit`
 
 // The gateway's NodeLookup.byIdentifier wrapped by withFreshness, with InventoryNode.columns
-// and InventorySQL.nodeIsOnline spelled out, verbatim.
+// and InventoryStore.nodeIsOnline spelled out, verbatim.
 const nodeByIdentifierSQL = `
 SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
 FROM tailscale_sync_state s
@@ -63,7 +63,7 @@ WHERE s.id = 1`
 
 const nodeIsOnline = `coalesce(n.connected_to_control, n.last_seen >= now() - interval '120 seconds', false)`
 
-// The gateway's JoiningDeviceLookup.select, verbatim.
+// The gateway's DeviceStore.joiningSQL, verbatim.
 const joiningDeviceSQL = `
 SELECT d.id::text AS id, d.user_id::text AS user_id, d.organization_id::text AS organization_id, d.status,
        coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
