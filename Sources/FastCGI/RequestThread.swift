@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CFastCGI
-import CShims
+import CSystemShims
 
 /// One request thread: its own `FCGX_Request`, read buffer and wait set.
 ///

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CShims
+import CSystemShims
 import Metrics
 import OperatingSystem
 

@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CShims
+import CSharedMemory
+import CSystemShims
 
 /// The child's end of its link to the supervisor: its scoreboard (fd 3, shared memory), a slot
 /// per request thread. Updating a slot costs two atomic stores per request, takes no lock and
