@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CSharedMemory
 
 /// A place in the pool that must always hold one live child of the current generation.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CSystemShims
 import Metrics
 import OperatingSystem

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import OperatingSystem
 
 /// Reads `KEY=VALUE` files in the format of systemd's EnvironmentFile and docker's --env-file:

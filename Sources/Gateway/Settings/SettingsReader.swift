@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Crypto
 
 /// Reads typed values by name, collecting every problem (so that one run of `config check`

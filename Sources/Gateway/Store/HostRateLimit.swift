@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CSharedMemory
 
 /// Fixed-window hit counters shared by every worker of this host (`nv_host_counters`, one
