@@ -26,8 +26,6 @@ public final class WorkerLink: @unchecked Sendable {
         board = nv_scoreboard_map(Self.scoreboardDescriptor)
     }
 
-    public var isSupervised: Bool { board != nil }
-
     /// - Parameter threads: the request threads that will report (0 for a child that serves none).
     public func markReady(threads: Int = 0) { board.map { nv_scoreboard_mark_ready($0, UInt32(threads)) } }
     public func requestStarted(thread: Int) { board.map { nv_scoreboard_request_started($0, UInt32(thread)) } }
