@@ -54,8 +54,9 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CSharedMemory", "Metrics",
         ], swiftSettings: lean),
-        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem", "Metrics", "CSystemShims"], swiftSettings: lean,
-                         linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "nexus-vault", dependencies: [
+            "Gateway", "Supervisor", "FastCGI", "Postgres", "HTTPClient", "JWT", "OperatingSystem", "Metrics", "CSystemShims",
+        ], swiftSettings: lean, linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
@@ -63,6 +64,6 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
         .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI", "Crypto", "JWT", "Postgres", "Tailscale"]),
     ]
 )
