@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "nexus-vault", targets: ["nexus-vault"]),
         // For the fuzz targets in Tests/Fuzz (a package of its own that depends on this one).
+        .library(name: "OperatingSystem", targets: ["OperatingSystem"]),
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "Crypto", targets: ["Crypto"]),
         .library(name: "JWT", targets: ["JWT"]),
@@ -62,8 +63,8 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto", "OperatingSystem"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
-        .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
+        .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON", "OperatingSystem"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI", "Crypto", "JWT", "Postgres", "Tailscale"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI", "Crypto", "JWT", "Postgres", "Tailscale", "OperatingSystem"]),
     ]
 )

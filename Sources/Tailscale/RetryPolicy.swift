@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// When to try an exchange again, and how long to wait first.
 struct RetryPolicy {
     let maxAttempts: Int
