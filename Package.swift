@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "OperatingSystem", swiftSettings: lean),
         .target(name: "Metrics", dependencies: ["CMetrics"], swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
+        .target(name: "Crypto", dependencies: ["COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CSystemShims", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Supervisor", dependencies: ["CSystemShims", "CSharedMemory", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
@@ -59,6 +59,7 @@ let package = Package(
             "Gateway", "Supervisor", "FastCGI", "Postgres", "HTTPClient", "JWT", "OperatingSystem", "Metrics", "CSystemShims",
         ], swiftSettings: lean, linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
+        .testTarget(name: "OperatingSystemTests", dependencies: ["OperatingSystem"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto", "OperatingSystem"]),
