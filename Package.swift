@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "nexus-vault", targets: ["nexus-vault"]),
         // For the fuzz targets in Tests/Fuzz (a package of its own that depends on this one).
+        .library(name: "OperatingSystem", targets: ["OperatingSystem"]),
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "Crypto", targets: ["Crypto"]),
         .library(name: "JWT", targets: ["JWT"]),
@@ -25,7 +26,9 @@ let package = Package(
         .library(name: "Gateway", targets: ["Gateway"]),
     ],
     targets: [
-        // Thin C layer: one systemLibrary per system library, plus shims for variadic C APIs.
+        // Thin C layer: one systemLibrary per system library, and a C target per job Swift
+        // cannot do itself: libcurl's variadic API, Linux calls (signal handlers, prctl, epoll,
+        // malloc_trim), and the tables processes share in memory (C11 atomics).
         .systemLibrary(name: "CFastCGI", path: "Sources/CFastCGI"),
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
@@ -33,32 +36,36 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "CShims", dependencies: ["CCurl"], path: "Sources/CShims"),
-        .target(name: "CMetrics", path: "Sources/CMetrics"),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .target(name: "CSystemShims"),
+        .target(name: "CSharedMemory"),
+        .target(name: "CMetrics", dependencies: ["CSharedMemory"]),
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
         .target(name: "OperatingSystem", swiftSettings: lean),
         .target(name: "Metrics", dependencies: ["CMetrics"], swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: lean),
+        .target(name: "Crypto", dependencies: ["COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "JWT", dependencies: ["JSON", "Crypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "FastCGI", dependencies: ["CFastCGI", "CShims", "OperatingSystem"], swiftSettings: lean),
-        .target(name: "Supervisor", dependencies: ["CShims", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "CSystemShims", "OperatingSystem"], swiftSettings: lean),
+        .target(name: "Supervisor", dependencies: ["CSystemShims", "CSharedMemory", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
         .target(name: "Postgres", dependencies: ["CPostgres", "Crypto", "OperatingSystem", "Metrics"], swiftSettings: lean),
-        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims", "OperatingSystem"], swiftSettings: lean),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "CCurlShims", "OperatingSystem"], swiftSettings: lean),
         .target(name: "Tailscale", dependencies: ["HTTPClient", "JSON", "OperatingSystem", "Metrics"], swiftSettings: lean),
         .target(name: "Gateway", dependencies: [
-            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CShims", "Metrics",
+            "JSON", "Crypto", "JWT", "FastCGI", "Postgres", "HTTPClient", "Tailscale", "OperatingSystem", "CSharedMemory", "Metrics",
         ], swiftSettings: lean),
-        .executableTarget(name: "nexus-vault", dependencies: ["Gateway", "Supervisor", "FastCGI", "OperatingSystem", "Metrics"], swiftSettings: lean,
-                         linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "nexus-vault", dependencies: [
+            "Gateway", "Supervisor", "FastCGI", "Postgres", "HTTPClient", "JWT", "OperatingSystem", "Metrics", "CSystemShims",
+        ], swiftSettings: lean, linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
+        .testTarget(name: "OperatingSystemTests", dependencies: ["OperatingSystem"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "Crypto", "OperatingSystem"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Crypto"]),
-        .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON"]),
+        .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "HTTPClient", "JSON", "OperatingSystem"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI", "Crypto", "JWT", "Postgres", "Tailscale", "OperatingSystem"]),
     ]
 )

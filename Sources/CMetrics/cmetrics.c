@@ -1,33 +1,20 @@
-#define _GNU_SOURCE
 #include "cmetrics.h"
-#include <fcntl.h>
+#include "shared_memory.h"
 #include <sched.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 enum { FREE = 0, CLAIMING = 1, READY = 2 };
 
 int nv_metrics_create(void) {
-    int created = memfd_create("nexus-vault-metrics", 0);
-    if (created < 0) return -1;
-    if (ftruncate(created, sizeof(nv_metrics)) != 0) {
-        close(created);
-        return -1;
-    }
-    int fd = fcntl(created, F_DUPFD, 10);
-    close(created);
-    return fd;
+    return nv_shared_memory_create("nexus-vault-metrics", sizeof(nv_metrics), true);
 }
 
 nv_metrics *nv_metrics_map(int fd) {
-    void *address = mmap(NULL, sizeof(nv_metrics), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    return address == MAP_FAILED ? NULL : (nv_metrics *)address;
+    return nv_shared_memory_map(fd, sizeof(nv_metrics));
 }
 
 nv_metrics *nv_metrics_private(void) {
-    void *address = mmap(NULL, sizeof(nv_metrics), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return address == MAP_FAILED ? NULL : (nv_metrics *)address;
+    return nv_private_memory(sizeof(nv_metrics));
 }
 
 int32_t nv_metrics_series_index(nv_metrics *table, uint64_t key, const char *text, uint32_t length) {

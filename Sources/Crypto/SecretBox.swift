@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// Why a secret could not be sealed or opened. Deliberately carries no data: neither the key nor
 /// the stored value may end up in a log line.
 public enum SecretBoxError: Error, Equatable {
@@ -48,7 +50,8 @@ public struct SecretBox: Sendable {
 
     /// The key bytes of `encodedKey` (as `init(encodedKey:)` reads it), for checks on the key itself.
     public static func decodedKey(_ encodedKey: String) throws(SecretBoxError) -> [UInt8] {
-        let trimmed = encodedKey.trimmingASCIIWhitespace()
+        // Settings files and environment variables often end with a newline; keys never contain spaces.
+        let trimmed = encodedKey.trimmed(.whitespace)
         let decoded = trimmed.utf8.count == keyLength * 2 ? Hex.decode(trimmed) : nil
         guard let key = decoded ?? Base64.decode(trimmed) else { throw .invalidKey }
         return key
@@ -84,13 +87,4 @@ public struct SecretBox: Sendable {
     }
 
     public static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(prefix) || stored.hasPrefix(legacyPrefix) }
-}
-
-extension String {
-    /// Settings files and environment variables often end with a newline; keys never contain spaces.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        let bytes = utf8.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-        return String(decoding: Array(bytes), as: UTF8.self)
-    }
 }

@@ -1,8 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CFastCGI
-import CShims
+import CSystemShims
 
 /// One request thread: its own `FCGX_Request`, read buffer and wait set.
 ///

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The request threads of one worker process (plain pthreads: the package does not load
 /// Swift Concurrency). Signals stay with the thread that started them, which waits on the

@@ -1,5 +1,5 @@
 import CCurl
-import CShims
+import CCurlShims
 
 /// Typed, checked setters for one easy handle's options (curl_easy_setopt is variadic in C).
 struct EasyHandleOptions {

@@ -1,5 +1,5 @@
 import CCurl
-import CShims
+import CCurlShims
 import OperatingSystem
 
 /// A blocking HTTP/1.1 client over reused libcurl easy handles.

@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// Accumulates what libcurl's write and header callbacks deliver during one `curl_easy_perform`.
 /// A class because libcurl holds it through an opaque pointer for the duration of the call.
 final class ResponseCollector {
@@ -29,7 +31,7 @@ final class ResponseCollector {
             headers.removeAll()
         } else if let colon = text.firstIndex(of: ":") {
             let name = text[..<colon].lowercased()
-            let value = Self.trimmed(text[text.index(after: colon)...])
+            let value = text[text.index(after: colon)...].trimmed(.whitespace)
             if let existing = headers[name] {
                 headers[name] = existing + ", " + value
             } else {
@@ -37,13 +39,5 @@ final class ResponseCollector {
             }
         }
         return line.count
-    }
-
-    private static func trimmed(_ text: Substring) -> String {
-        // Character-level: "\r\n" is one grapheme, and it is whitespace.
-        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
-              let last = text.lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return String(text[first...last])
     }
 }

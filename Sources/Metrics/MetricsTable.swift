@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CMetrics
 
 /// The process's view of the host's metric series (`nv_metrics`, one shared-memory table that

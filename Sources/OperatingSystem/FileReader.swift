@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Reads small files whole with plain POSIX calls (no module loads Foundation: every worker is
 /// a process of its own and its memory counts).

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A pthread mutex, for the few things a worker's request threads share (the database pool,
 /// the access-log batch, the Tailscale token, the libcurl handles). The package loads neither

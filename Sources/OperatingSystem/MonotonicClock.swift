@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Elapsed time that changes of the wall clock cannot disturb (timeouts, backoff, ages), and
 /// sleeping. CLOCK_MONOTONIC is system-wide, so readings compare across processes.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Lends `strings` to a C call as an array of C string pointers (nil stays a NULL pointer),
 /// keeping the copies alive exactly for the duration of `body`.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import OperatingSystem
 
 /// A fixed number of connections shared by the request threads of one process.

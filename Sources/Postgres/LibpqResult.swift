@@ -1,4 +1,5 @@
 import CPostgres
+import OperatingSystem
 
 /// Turns a libpq `PGresult` into values, always clearing it: no caller has to remember PQclear.
 enum LibpqResult {
@@ -29,7 +30,7 @@ enum LibpqResult {
         let message = primary ?? clientMessage(connection)
         let kind: PostgresError.Kind = PQstatus(connection) == CONNECTION_OK ? .init(sqlState: sqlState) : .unavailable
         return PostgresError(kind: kind, sqlState: sqlState, constraint: constraint,
-                             message: PostgresError.loggableMessage(trimmed(message), sqlState: sqlState))
+                             message: PostgresError.loggableMessage(message.trimmed(.whitespace), sqlState: sqlState))
     }
 
     /// libpq's own text (a lost connection, a failed connect), without any server detail lines.
@@ -39,10 +40,6 @@ enum LibpqResult {
         return text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in !detailLabels.contains { line.hasPrefix($0) } }
             .joined(separator: "\n")
-    }
-
-    static func trimmed(_ message: String) -> String {
-        String(message.reversed().drop { $0.isNewline || $0 == " " }.reversed())
     }
 
     private static func rows(of result: OpaquePointer) -> [PostgresRow] {

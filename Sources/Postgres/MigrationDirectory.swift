@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OperatingSystem
 
 /// Reads `*.sql` files with plain POSIX calls (the module stays free of Foundation).

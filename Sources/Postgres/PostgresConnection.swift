@@ -1,4 +1,5 @@
 import CPostgres
+import OperatingSystem
 
 /// One libpq connection, used from one thread: blocking calls, text-format parameters,
 /// statements prepared once per connection.
@@ -45,7 +46,7 @@ public final class PostgresConnection {
             throw PostgresError(kind: .unavailable, message: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = LibpqResult.trimmed(LibpqResult.clientMessage(connection))
+            let message = LibpqResult.clientMessage(connection).trimmed(.whitespace)
             PQfinish(connection)
             throw PostgresError(kind: .unavailable, message: message)
         }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Restart delay for a slot whose children keep dying. Only a crash loop backs off: a child
 /// that dies young on its own (a non-zero exit or a fault signal soon after starting) doubles
 /// the delay, capped, so that it costs a few spawns a second and not a spinning CPU. A healthy
@@ -31,7 +33,3 @@ struct Backoff {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,7 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import CShims
+import CSharedMemory
 
 /// A place in the pool that must always hold one live child of the current generation.
 struct Slot: Hashable {
@@ -56,12 +54,10 @@ struct Scoreboard {
 
     /// A new zeroed scoreboard; its descriptor sits above fd 9 so the spawner can move it to fd 3.
     static func create() -> Scoreboard? {
-        let created = nv_scoreboard_create()
-        guard created >= 0 else { return nil }
-        let descriptor = fcntl(created, F_DUPFD_CLOEXEC, 10)
-        close(created)
-        guard descriptor >= 0, let board = nv_scoreboard_map(descriptor) else {
-            if descriptor >= 0 { close(descriptor) }
+        let descriptor = nv_scoreboard_create()
+        guard descriptor >= 0 else { return nil }
+        guard let board = nv_scoreboard_map(descriptor) else {
+            close(descriptor)
             return nil
         }
         return Scoreboard(descriptor: descriptor, board: board)

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Where the FastCGI listen socket comes from.
 public enum ListenAddress: Equatable, Sendable {

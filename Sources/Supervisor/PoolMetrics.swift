@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Metrics
 
 /// The pool's gauges in the host's metrics table, stored by the supervisor on each tick (a few

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Starts a child by spawning an executable (never by forking a process that may have
 /// threads). The child gets the listen socket as fd 0 and its scoreboard slot as fd 3.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// systemd's readiness protocol (`sd_notify(3)`, `Type=notify`): one datagram per state change
 /// to the unix socket named by `NOTIFY_SOCKET` (a path, or an abstract name written `@name`).

@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import CShims
+import CSharedMemory
+import CSystemShims
 
 /// The child's end of its link to the supervisor: its scoreboard (fd 3, shared memory), a slot
 /// per request thread. Updating a slot costs two atomic stores per request, takes no lock and
@@ -26,8 +25,6 @@ public final class WorkerLink: @unchecked Sendable {
         if getppid() != supervisor { exit(0) }  // it died before the line above took effect
         board = nv_scoreboard_map(Self.scoreboardDescriptor)
     }
-
-    public var isSupervised: Bool { board != nil }
 
     /// - Parameter threads: the request threads that will report (0 for a child that serves none).
     public func markReady(threads: Int = 0) { board.map { nv_scoreboard_mark_ready($0, UInt32(threads)) } }

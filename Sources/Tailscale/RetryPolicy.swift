@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// When to try an exchange again, and how long to wait first.
 struct RetryPolicy {
     let maxAttempts: Int
@@ -21,20 +23,11 @@ struct RetryPolicy {
     /// `Retry-After` as delta-seconds or an HTTP date; nil when absent or unreadable.
     static func retryAfterMilliseconds(_ header: String?, nowUnixSeconds: Int64) -> Int? {
         guard let header else { return nil }
-        let value = header.trimmingSpaces
+        let value = header.trimmed(.blanks)
         if let seconds = Int(value), seconds >= 0 {
             return min(seconds, 86_400) * 1000
         }
         guard let date = Timestamp.unixSeconds(httpDate: value) else { return nil }
         return Int(min(max(0, date - nowUnixSeconds), 86_400)) * 1000
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
-              let last = lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return String(self[first...last])
     }
 }

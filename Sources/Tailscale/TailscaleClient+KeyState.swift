@@ -1,4 +1,5 @@
 import JSON
+import OperatingSystem
 
 /// What the API says about a key after it was minted (`GET /api/v2/tailnet/{tailnet}/keys/{id}`).
 public enum TailscaleKeyState: Sendable, Equatable {

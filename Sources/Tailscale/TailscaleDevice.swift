@@ -1,4 +1,5 @@
 import JSON
+import OperatingSystem
 
 /// One node of the tailnet, as the API describes it.
 public struct TailscaleDevice: Sendable {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Gateway
 import JWT
 import Postgres
@@ -44,7 +42,7 @@ enum AdminCommands {
     static func storeTailscaleKey(_ options: Options) throws {
         let org = try options.required("--org")
         let key = try tailscaleKey(options)
-        let tags = TailscaleTag.list(options["--tags"] ?? "tag:prod")
+        let tags = options["--tags"].map(TailscaleTag.list) ?? OrganizationTailscaleConfig.defaultTags
         print(try Administration(settings: options.loadSettings()).storeTailscaleKey(organizationID: org, key: key, tags: tags))
     }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Gateway
 
 /// `--name value` options of one subcommand; anything not declared is an error, so a typo

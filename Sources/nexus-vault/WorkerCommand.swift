@@ -1,7 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import CShims
+import CSystemShims
 import FastCGI
 import Gateway
 import Supervisor

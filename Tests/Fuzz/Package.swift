@@ -19,6 +19,6 @@ let package = Package(
         fuzzTarget("fuzz-base64", ["Crypto"]),
         fuzzTarget("fuzz-env-file", ["Gateway"]),
         fuzzTarget("fuzz-cgi-parameters", ["FastCGI"]),
-        fuzzTarget("fuzz-tailscale", ["Tailscale", "JSON"]),
+        fuzzTarget("fuzz-tailscale", ["Tailscale", "JSON", "OperatingSystem"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Crypto
-import XCTest
 @testable import Gateway
+import OperatingSystem
+import XCTest
 
 /// Enrollment tokens, tag lists and rate-limit buckets: the pieces of enrollment that need no database.
 final class DeviceEnrollmentTokenTests: XCTestCase {

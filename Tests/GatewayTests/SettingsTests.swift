@@ -1,5 +1,6 @@
-import XCTest
 @testable import Gateway
+import OperatingSystem
+import XCTest
 
 final class SettingsTests: XCTestCase {
     static let minimal = [

@@ -1,4 +1,5 @@
 import JSON
+import OperatingSystem
 @testable import Tailscale
 import XCTest
 

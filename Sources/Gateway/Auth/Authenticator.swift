@@ -1,6 +1,7 @@
 import Crypto
 import JSON
 import JWT
+import OperatingSystem
 import Postgres
 
 /// Turns the request's credentials into a `Principal`. Verification is local (no call per
@@ -67,7 +68,7 @@ public struct Authenticator {
     static func bearerToken(_ header: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1]).trimmingSpaces()
+        let token = parts[1].trimmed(.blanks)
         return token.isEmpty ? nil : token
     }
 }

@@ -1,3 +1,5 @@
+import OperatingSystem
+
 /// The description Tailscale shows next to a minted key, so that an operator looking at the
 /// admin console knows whom it was for. Tailscale accepts at most 50 characters of letters,
 /// digits, spaces and hyphens.
@@ -29,17 +31,10 @@ public enum AuthKeyDescription {
                 result.append(" ")
             }
         }
-        return trimmed(result)
+        return result.trimmed(.blanks)
     }
 
     private static func shortened(_ text: String, to length: Int) -> String {
-        trimmed(String(text.prefix(max(0, length))))
-    }
-
-    private static func trimmed(_ text: String) -> String {
-        var text = Substring(text)
-        while text.last == " " { text = text.dropLast() }
-        while text.first == " " { text = text.dropFirst() }
-        return String(text)
+        text.prefix(max(0, length)).trimmed(.blanks)
     }
 }

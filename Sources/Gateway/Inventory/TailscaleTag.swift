@@ -1,8 +1,10 @@
+import OperatingSystem
+
 /// Tailscale ACL tags: `tag:` and a name of letters, digits and dashes.
 public enum TailscaleTag {
     /// `tag:a, tag:b` as a list, blanks around the commas ignored.
     public static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingSpaces() }
+        text.split(separator: ",").map { $0.trimmed(.blanks) }
     }
 
     public static func isValid(_ tag: String) -> Bool {

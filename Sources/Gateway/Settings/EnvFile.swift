@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import OperatingSystem
 
 /// Reads `KEY=VALUE` files in the format of systemd's EnvironmentFile and docker's --env-file:
@@ -28,9 +26,9 @@ public enum EnvFile {
             guard let equals = line.firstIndex(of: "=") else {
                 throw ParseError(description: "\(source):\(number + 1): expected KEY=VALUE")
             }
-            let key = String(line[..<equals]).trimmingSpaces()
+            let key = line[..<equals].trimmed(.blanks)
             guard isValidKey(key) else { throw ParseError(description: "\(source):\(number + 1): invalid name \(key.debugDescription)") }
-            values[key] = try unquote(String(line[line.index(after: equals)...]).trimmingSpaces(), line: number + 1, source: source)
+            values[key] = try unquote(line[line.index(after: equals)...].trimmed(.blanks), line: number + 1, source: source)
         }
         return values
     }
@@ -43,7 +41,7 @@ public enum EnvFile {
     private static func unquote(_ value: String, line: Int, source: String) throws(ParseError) -> String {
         guard let quote = value.first, quote == "\"" || quote == "'" else {
             // Unquoted: a " #" starts a comment.
-            if let comment = value.range(of: " #") { return String(value[..<comment.lowerBound]).trimmingSpaces() }
+            if let comment = value.range(of: " #") { return value[..<comment.lowerBound].trimmed(.blanks) }
             return value
         }
         guard value.count >= 2, value.last == quote else { throw ParseError(description: "\(source):\(line): unterminated quote") }
@@ -66,13 +64,6 @@ public enum EnvFile {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
-    }
-
     func range(of needle: String) -> Range<String.Index>? {
         guard !needle.isEmpty else { return nil }
         var index = startIndex

@@ -1,7 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Crypto
+import Glibc
+import OperatingSystem
 
 /// Reads typed values by name, collecting every problem (so that one run of `config check`
 /// lists all of them) and a masked summary of what it read.
@@ -136,7 +135,7 @@ struct SettingsReader {
     /// from browsers as if it were public, so one is refused.
     mutating func publishableKeys(_ name: String) -> [String] {
         guard let text = optional(name, secret: true) else { return [] }
-        let keys = text.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        let keys = text.split(separator: ",").map { $0.trimmed(.blanks) }.filter { !$0.isEmpty }
         for key in keys where !key.hasPrefix("sb_publishable_") {
             problem(key.hasPrefix("sb_secret_")
                 ? "\(name) must not hold a secret key (sb_secret_...): it would be accepted from any browser"

@@ -1,4 +1,5 @@
 import JSON
+import OperatingSystem
 import Postgres
 
 /// A device as `verify` sees it, found by its enrollment token.

@@ -1,7 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import CShims
+import CSharedMemory
 
 /// Fixed-window hit counters shared by every worker of this host (`nv_host_counters`, one
 /// shared-memory table that `serve` creates and every worker it starts maps), for limits

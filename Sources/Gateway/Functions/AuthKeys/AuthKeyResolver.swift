@@ -1,4 +1,5 @@
 import Crypto
+import OperatingSystem
 import Tailscale
 
 /// A key a machine joins the tailnet with, and whether it was minted for one device alone.

@@ -1,5 +1,6 @@
 import Crypto
 import JSON
+import OperatingSystem
 
 /// A device waiting for its user to redeem an enrollment token (`create_pending_device`,
 /// `generate_token`). Its id and token are chosen here, so that the event rows written with

@@ -11,7 +11,6 @@ import Tailscale
 enum GenerateAuthKeyAction: TailscaleAction {
     static let name = "generate-auth-key"
     static let lifetimeSeconds = 24 * 3600
-    static let defaultGroup = "sap"
     static let invalidTags = APIError.badRequest("Invalid tags: must be a list of tags like tag:name")
     static let invalidGroup = APIError.badRequest("Invalid group: must be 1-64 characters")
 
@@ -75,7 +74,7 @@ enum GenerateAuthKeyAction: TailscaleAction {
     }
 
     private static func groupField(_ call: ActionCall) throws -> String {
-        guard let value = call.body["group"], !value.isNull, value != .string("") else { return Self.defaultGroup }
+        guard let value = call.body["group"], !value.isNull, value != .string("") else { return PendingDevice.defaultGroup }
         guard let group = value.stringValue, group.count <= 64, group.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
         else { throw Self.invalidGroup }
         return group

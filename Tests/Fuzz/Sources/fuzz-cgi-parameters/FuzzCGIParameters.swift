@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 @testable import FastCGI
 
 /// Any bytes as the CGI parameters of one request: NUL-separated `NAME=value` entries, as

@@ -1,4 +1,5 @@
 import JSON
+import OperatingSystem
 @testable import Tailscale
 
 private let now: Int64 = 1_700_000_000

@@ -1,7 +1,47 @@
-/// The two date formats the API uses, turned into unix seconds without Foundation.
-enum Timestamp {
-    /// "2022-12-01T05:23:30Z", with optional fraction and a `Z` or `±HH:MM` offset.
-    static func unixSeconds(rfc3339 text: String) -> Int64? {
+import Glibc
+
+/// Wall-clock time in the formats the contract, the database and the Tailscale API use, read
+/// and written without Foundation.
+public enum Timestamp {
+    /// Unix seconds, with the fraction.
+    public static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// RFC 3339 UTC with milliseconds, e.g. 2026-11-22T16:40:05.123Z (what JavaScript's toISOString gives).
+    public static func iso8601(_ seconds: Double) -> String {
+        // Whole milliseconds first, so that 0.007 s never prints as .006 through binary rounding.
+        let milliseconds = Int64((seconds * 1000).rounded())
+        var whole = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        let fields: [(value: Int32, width: Int, separator: UInt8)] = [
+            (parts.tm_year + 1900, 4, UInt8(ascii: "-")), (parts.tm_mon + 1, 2, UInt8(ascii: "-")),
+            (parts.tm_mday, 2, UInt8(ascii: "T")), (parts.tm_hour, 2, UInt8(ascii: ":")), (parts.tm_min, 2, UInt8(ascii: ":")),
+            (parts.tm_sec, 2, UInt8(ascii: ".")), (Int32(milliseconds % 1000), 3, UInt8(ascii: "Z")),
+        ]
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        for field in fields {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: field.width)
+            var value = Int(field.value)
+            for index in stride(from: field.width - 1, through: 0, by: -1) {
+                digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            text += digits
+            text.append(field.separator)
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public static func nowISO8601() -> String { iso8601(now()) }
+
+    /// Unix seconds of an RFC 3339 time as the Tailscale API writes it, "2022-12-01T05:23:30Z",
+    /// with optional fraction and a `Z` or `±HH:MM` offset.
+    public static func unixSeconds(rfc3339 text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20,
               let year = number(bytes, 0, 4), bytes[4] == UInt8(ascii: "-"),
@@ -23,7 +63,7 @@ enum Timestamp {
     }
 
     /// IMF-fixdate as in `Retry-After`: "Sun, 06 Nov 1994 08:49:37 GMT".
-    static func unixSeconds(httpDate text: String) -> Int64? {
+    public static func unixSeconds(httpDate text: String) -> Int64? {
         let parts = text.split(separator: " ")
         // The year has four digits: an unbounded one overflows the day count.
         guard parts.count == 6, parts[5] == "GMT", parts[3].utf8.count == 4,
@@ -40,7 +80,7 @@ enum Timestamp {
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Days-from-civil (proleptic Gregorian calendar), after Howard Hinnant's algorithm.
-    static func unixSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
+    private static func unixSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
               (0...59).contains(minute), (0...60).contains(second)
         else { return nil }

@@ -1,0 +1,31 @@
+// C helpers for the Linux calls Swift cannot make directly or safely: a signal handler (which
+// must be async-signal-safe), the variadic prctl, glibc's malloc_trim, and epoll (whose event
+// structure is packed on x86-64).
+#ifndef NEXUS_SYSTEM_SHIMS_H
+#define NEXUS_SYSTEM_SHIMS_H
+
+// --- signals: a self-pipe, so that handlers never do more than write one byte ---
+// Installs one handler (with SA_RESTART) for each signal in `signals`. Each delivery writes the
+// signal number as one byte to a non-blocking, close-on-exec pipe whose read end is returned.
+// Returns -1 on failure (errno set).
+int nv_signals_install(const int *signals, int count);
+
+// --- waiting for a connection (workers sharing one listen socket) ---
+// An epoll set over the stop descriptor and the listen socket, the latter with EPOLLEXCLUSIVE:
+// a new connection wakes one waiting worker instead of all of them (no thundering herd).
+// Returns the epoll descriptor (close-on-exec), or -1 (errno set).
+int nv_accept_waiter_create(int stop_fd, int listen_fd);
+// Blocks until something is ready or `timeout_ms` passed (-1: no limit): 0 when the stop
+// descriptor is readable (it wins over a waiting connection), 1 when a connection is waiting,
+// 2 on timeout, -1 on error (errno set; EINTR retried).
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
+
+// --- memory ---
+// Returns the free pages of every malloc arena to the kernel (glibc's malloc_trim).
+void nv_return_free_memory(void);
+
+// --- process ---
+// Asks the kernel to send `signal` to this process when its parent dies (PR_SET_PDEATHSIG).
+int nv_set_parent_death_signal(int signal);
+
+#endif
