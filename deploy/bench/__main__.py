@@ -10,10 +10,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from deploy.devstack.stack import REPO, Stack, StackConfig
+from deploy.devstack.stack import REPO, Stack
 
-from . import entry, memory, wrk
-from .ceiling import Ceiling
+from . import entry, memory, references, wrk
 from .fixtures import Fixtures, SetupFailed
 from .go_peer import GoPeer
 from .report import format_run, write_json
@@ -26,9 +25,6 @@ RESULT_FILE = REPO / "var/bench-latest.json"
 # The service defaults: the monitor syncs every 30 s; polling actions accept an inventory up to 5 s old.
 SYNC_INTERVAL_SECONDS = 30
 INVENTORY_MAX_AGE_SECONDS = 5
-# The keep-alive C ceiling's shape: the threads per process that measured best here
-# (../shared/DESIGN.md), behind nginx's `keepalive 16`.
-CEILING_THREADS = 32
 
 
 def main() -> int:
@@ -44,16 +40,15 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="nexus-bench-") as state:
         state_dir = Path(state)
-        stack = Stack(StackConfig(state_dir=state_dir, binary=binary, workers=workers, log_to_file=True,
-                                  settings={
-                                      "MONITOR_INTERVAL_SECONDS": str(SYNC_INTERVAL_SECONDS),
-                                      "INVENTORY_MAX_AGE_SECONDS": str(INVENTORY_MAX_AGE_SECONDS),
-                                      # wrk is one client address: the anonymous check-device limit
-                                      # (counted per host in shared memory) must not reject it.
-                                      "ANONYMOUS_CHECKS_PER_MINUTE": "100000000",
-                                  }))
-        ceilings = [Ceiling(state_dir, stack.ceiling_socket, workers),
-                    Ceiling(state_dir, stack.keepalive_ceiling_socket, workers, threads=CEILING_THREADS)]
+        stack = Stack(references.stack_config(state_dir=state_dir, binary=binary, workers=workers, log_to_file=True,
+                                              settings={
+                                                  "MONITOR_INTERVAL_SECONDS": str(SYNC_INTERVAL_SECONDS),
+                                                  "INVENTORY_MAX_AGE_SECONDS": str(INVENTORY_MAX_AGE_SECONDS),
+                                                  # wrk is one client address: the anonymous check-device
+                                                  # limit (counted per host in shared memory) must not reject it.
+                                                  "ANONYMOUS_CHECKS_PER_MINUTE": "100000000",
+                                              }))
+        ceilings = [references.ceiling(stack, workers), references.keepalive_ceiling(stack, workers)]
         peer: GoPeer | None = None
         try:
             try:
@@ -61,8 +56,7 @@ def main() -> int:
                 for ceiling in ceilings:
                     ceiling.start()
                 # The peer's pool: as many connections as our whole pool may open on this host.
-                peer = GoPeer(state_dir, stack.go_peer_socket, stack.postgres.socket_url("nexus_vault"),
-                              stack.jwt_secret, pool_size=workers * int(os.environ.get("DB_POOL_SIZE", "4")))
+                peer = references.go_peer(stack, pool_size=workers * int(os.environ.get("DB_POOL_SIZE", "4")))
                 peer.start()
                 fixtures = Fixtures(stack)
             except Exception as failure:

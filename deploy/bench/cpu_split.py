@@ -14,12 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from deploy.devstack.stack import REPO, Stack, StackConfig
+from deploy.devstack.stack import REPO, Stack
 
-from . import wrk
-from .__main__ import CEILING_THREADS
+from . import references, wrk
 from .entry import seconds_setting
-from .ceiling import Ceiling
 from .fixtures import Fixtures
 from .go_peer import GoPeer
 from .scenarios import CEILING, SCENARIOS, Scenario
@@ -78,15 +76,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nexus-cpu-") as state:
         state_dir = Path(state)
         os.chmod(state_dir, 0o755)
-        stack = Stack(StackConfig(state_dir=state_dir, binary=binary, workers=workers, log_to_file=True,
-                                  settings={"ANONYMOUS_CHECKS_PER_MINUTE": "100000000"}))
-        ceiling = Ceiling(state_dir, stack.keepalive_ceiling_socket, workers, threads=CEILING_THREADS)
+        stack = Stack(references.stack_config(state_dir=state_dir, binary=binary, workers=workers, log_to_file=True,
+                                              settings={"ANONYMOUS_CHECKS_PER_MINUTE": "100000000"}))
+        ceiling = references.keepalive_ceiling(stack, workers)
         peer: GoPeer | None = None
         try:
             stack.start()
             ceiling.start()
-            peer = GoPeer(state_dir, stack.go_peer_socket, stack.postgres.socket_url("nexus_vault"), stack.jwt_secret,
-                          pool_size=workers * 4)
+            peer = references.go_peer(stack, pool_size=workers * 4)
             peer.start()
             fixtures = Fixtures(stack)
             _measure(fixtures, CEILING, seconds, state_dir / "ceiling.lua")

@@ -1,13 +1,15 @@
-"""`python3 -m deploy.devstack run`: the whole stack in the foreground (what `make run` calls)."""
+"""`python3 -m deploy.devstack run`: the whole stack in the foreground (what `make run` calls), until
+Ctrl-C or SIGTERM stops it (exit 0) or one of its parts exits, which stops the rest and ends the
+run with that part's status."""
 from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
-from .stack import REPO, Stack, StackConfig
+from .stack import REPO, SIMULATED_TAILSCALE, Stack, StackConfig, TailscaleTarget
+from .watch import StopSignals, wait_for_exit_or_stop
 
 
 def main() -> int:
@@ -16,35 +18,35 @@ def main() -> int:
     parser.add_argument("--binary", default=str(REPO / ".build/release/nexus-vault"))
     parser.add_argument("--state-dir", default=str(REPO / "var"))
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--postgres-port", type=int, default=54329)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     options = parser.parse_args()
 
-    real = None
+    tailscale = SIMULATED_TAILSCALE
     if os.environ.get("TAILSCALE_CLIENT_ID") and os.environ.get("TAILSCALE_CLIENT_SECRET"):
-        real = {name: os.environ[name] for name in
-                ("TAILSCALE_CLIENT_ID", "TAILSCALE_CLIENT_SECRET", "TAILSCALE_TAILNET", "TAILSCALE_AUTH_KEY")
-                if os.environ.get(name)}
+        tailscale = TailscaleTarget.real({name: os.environ[name] for name in
+                                          ("TAILSCALE_CLIENT_ID", "TAILSCALE_CLIENT_SECRET", "TAILSCALE_TAILNET",
+                                           "TAILSCALE_AUTH_KEY") if os.environ.get(name)})
     config = StackConfig(state_dir=Path(options.state_dir), binary=Path(options.binary), http_port=options.port,
-                         postgres_port=54329, workers=options.workers, real_tailscale=real,
+                         postgres_port=options.postgres_port, workers=options.workers, tailscale=tailscale,
                          simulator_demo_devices=3, log_to_file=False, nginx_rate_limit="50r/s")
     stack = Stack(config)
-    stopping = {"now": False}
-
-    def request_stop(signum, _frame):
-        stopping["now"] = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # Caught from here on: a stop asked for during the start waits for it, then stops it all.
+    stop = StopSignals()
+    exited = None
     try:
         stack.start()
         admin_id = first_run_demo(stack)
-        print_welcome(stack, admin_id, real is not None)
-        while not stopping["now"] and stack.serve.poll() is None and stack.nginx.poll() is None:
-            signal.pause() if hasattr(signal, "pause") else None
+        print_welcome(stack, admin_id)
+        exited = wait_for_exit_or_stop(stack.parts(), stop)
+        if exited is not None:
+            exited.end_its_leftovers()
+            print(f"devstack: {exited.name} (pid {exited.pid}) {exited.how_it_ended()}; stopping the rest",
+                  file=sys.stderr, flush=True)
     finally:
         print("\nstopping the stack ...", flush=True)
         stack.stop()
-    return 0
+    return exited.exit_code() if exited is not None else 0
 
 
 def first_run_demo(stack: Stack) -> str:
@@ -58,9 +60,10 @@ def first_run_demo(stack: Stack) -> str:
     return admin
 
 
-def print_welcome(stack: Stack, admin_id: str, real_tailscale: bool) -> None:
+def print_welcome(stack: Stack, admin_id: str) -> None:
     token = stack.token(admin_id, ttl=24 * 3600)
-    tailscale = "the real Tailscale API" if real_tailscale else f"the Tailscale simulator at {stack.simulator_url}"
+    tailscale = (f"the Tailscale simulator at {stack.simulator_url}" if stack.config.tailscale.simulator
+                 else "the real Tailscale API")
     print(f"""
 Nexus Vault Gateway is running on {stack.base_url} (Tailscale: {tailscale}).
 {private_note(stack)}Demo admin user: {admin_id}  (token below valid 24 h; mint more with

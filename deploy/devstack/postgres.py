@@ -107,6 +107,14 @@ class PostgresCluster:
             return False
         return self._run_as_server([self._bin("pg_ctl"), "status", "-D", self.data_dir]).returncode == 0
 
+    def server_pid(self) -> int | None:
+        """The postmaster's pid, from the first line of its pid file (None when it has none)."""
+        try:
+            with open(os.path.join(self.data_dir, "postmaster.pid"), encoding="utf-8") as pid_file:
+                return int(pid_file.readline())
+        except (OSError, ValueError):
+            return None
+
     # --- clients ---------------------------------------------------------------------------
 
     @property

@@ -1,7 +1,6 @@
 """Small process helpers for the local stack: free ports, waiting for readiness, stopping."""
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import socket
@@ -9,19 +8,16 @@ import subprocess
 import time
 import urllib.request
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: SIGTERM when the process that started it dies."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
 
 def spawn(command: list[str], **options) -> subprocess.Popen:
     """Starts a part of the stack in a session of its own (a terminal's Ctrl-C reaches only the
     orchestrator, which then stops the parts in order, each gracefully) that still ends when
-    the orchestrator dies, however it dies."""
-    return subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent, **options)
+    the orchestrator dies, however it dies: util-linux's setpriv sets the parent-death signal
+    and execs the command, so the pid stays the part's own and no Python code runs between
+    fork and exec, as preexec_fn would, which is unsafe once the orchestrator has threads.
+    The kernel sends that signal when the thread that started the part ends: start parts from
+    one that lives as long as the stack (the main thread)."""
+    return subprocess.Popen(["setpriv", "--pdeathsig", "SIGTERM", "--", *command], start_new_session=True, **options)
 
 
 def free_port() -> int:
