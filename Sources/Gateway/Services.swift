@@ -1,4 +1,4 @@
-import HTTPClient
+import CurlHTTP
 import JWT
 import Postgres
 import Tailscale
@@ -11,14 +11,14 @@ public final class Services: @unchecked Sendable {
     public let settings: Settings
     public let database: Database
     public let authenticator: Authenticator
-    public let logger: Logger
+    public let logger: ServiceLog
     /// Per-host hit counters in shared memory (limits that must not write to the database).
     public let hostCounters = HostCounters()
     /// The Tailscale API client (reused libcurl handles, one cached OAuth token); nil when no
     /// OAuth client is configured.
     public let tailscale: TailscaleClient?
 
-    public init(settings: Settings, logger: Logger) throws {
+    public init(settings: Settings, logger: ServiceLog) throws {
         self.settings = settings
         self.logger = logger
         database = Database(conninfo: settings.databaseURL,
@@ -34,7 +34,7 @@ public final class Services: @unchecked Sendable {
         tailscale = Self.tailscaleClient(settings.tailscale, logger: logger)
     }
 
-    private static func tailscaleClient(_ settings: Settings.Tailscale, logger: Logger) -> TailscaleClient? {
+    private static func tailscaleClient(_ settings: Settings.Tailscale, logger: ServiceLog) -> TailscaleClient? {
         guard let clientID = settings.clientID, let clientSecret = settings.clientSecret else { return nil }
         let configuration = TailscaleConfiguration(
             baseURL: settings.apiURL, clientID: clientID, clientSecret: clientSecret, tailnet: settings.tailnet,
@@ -57,7 +57,7 @@ struct JWKSURL: JWKSSource {
     let url: String
 
     func loadJWKS() throws -> [UInt8] {
-        let response = try HTTPClient().send(HTTPRequest(url: url, headers: [("Accept", "application/json")],
+        let response = try CurlClient().send(CurlRequest(url: url, headers: [("Accept", "application/json")],
                                                          timeoutMilliseconds: 5000, connectTimeoutMilliseconds: 2000))
         guard response.status == 200 else { throw JWKSError.unreadable }
         return response.body

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// A JWS in compact serialization, split and decoded but not yet trusted.

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// The usable signing keys of a JWKS document (RFC 7517), imported once per load. Immutable,

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 /// The rules a verified token's claims must satisfy (see the contract's "Authentication").
 struct JWTClaimPolicy {
     /// Supabase signs its anon and service keys with this issuer rather than the auth URL.

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// Mints HS256 tokens: for tests, local tooling and service-to-service calls with the shared secret.

@@ -13,19 +13,19 @@ final class ConnectionPool: @unchecked Sendable {
     private let returned: Condition
     private let waitSeconds: Double
     /// Most recently returned last: the busiest connections stay warm, the rest stay unopened.
-    private var idle: [PostgresConnection]
-    private var held: [pthread_t: (connection: PostgresConnection, depth: Int)] = [:]
+    private var idle: [DatabaseConnection]
+    private var held: [pthread_t: (connection: DatabaseConnection, depth: Int)] = [:]
 
-    init(size: Int, waitSeconds: Double, makeConnection: () -> PostgresConnection) {
+    init(size: Int, waitSeconds: Double, makeConnection: () -> DatabaseConnection) {
         idle = (0..<max(1, size)).map { _ in makeConnection() }.reversed()
         returned = Condition(lock: lock)
         self.waitSeconds = waitSeconds
     }
 
     /// The calling thread's connection; `outermost` is true when it was not holding one already.
-    func acquire() throws(PostgresError) -> (connection: PostgresConnection, outermost: Bool) {
+    func acquire() throws(DatabaseError) -> (connection: DatabaseConnection, outermost: Bool) {
         let thread = pthread_self()
-        return try lock.withLock { () throws(PostgresError) -> (PostgresConnection, Bool) in
+        return try lock.withLock { () throws(DatabaseError) -> (DatabaseConnection, Bool) in
             if let lease = held[thread] {
                 held[thread] = (lease.connection, lease.depth + 1)
                 return (lease.connection, false)
@@ -33,7 +33,7 @@ final class ConnectionPool: @unchecked Sendable {
             let deadline = MonotonicClock.seconds() + waitSeconds
             while idle.isEmpty {
                 if !returned.wait(until: deadline), idle.isEmpty {
-                    throw PostgresError(kind: .unavailable, message: "every database connection of this process stayed busy for \(waitSeconds) s")
+                    throw DatabaseError(kind: .unavailable, message: "every database connection of this process stayed busy for \(waitSeconds) s")
                 }
             }
             let connection = idle.removeLast()

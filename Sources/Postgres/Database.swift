@@ -14,13 +14,13 @@ public final class Database: @unchecked Sendable {
 
     /// - Parameter poolSize: connections this process may open (opened on first need).
     public init(conninfo: String, statementTimeoutMilliseconds: Int, connectTimeoutSeconds: Int, poolSize: Int = 1) {
-        let settings = PostgresConnectionSettings(
+        let settings = DatabaseConnectionSettings(
             statementTimeoutMilliseconds: statementTimeoutMilliseconds,
             connectTimeoutSeconds: connectTimeoutSeconds
         )
         // A thread waits for a free connection about as long as one statement may run.
         pool = ConnectionPool(size: poolSize, waitSeconds: Double(statementTimeoutMilliseconds) / 1000) {
-            PostgresConnection(conninfo: conninfo, settings: settings)
+            DatabaseConnection(conninfo: conninfo, settings: settings)
         }
     }
 
@@ -32,8 +32,8 @@ public final class Database: @unchecked Sendable {
     /// the server restarted between requests), nothing can have been committed, so `body` runs
     /// once more on a fresh connection. A loss later in `body` is thrown as `.unavailable`.
     @discardableResult
-    public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let (connection, outermost) = try counted { () throws(PostgresError) in try pool.acquire() }
+    public func withConnection<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
+        let (connection, outermost) = try counted { () throws(DatabaseError) in try pool.acquire() }
         defer { pool.release() }
         guard outermost else { return try body(connection) }
         return try counted { try withLiveConnection(connection, body) }
@@ -44,17 +44,17 @@ public final class Database: @unchecked Sendable {
         do {
             return try work()
         } catch {
-            if let failure = error as? PostgresError { Metrics.databaseError(kind: String(describing: failure.kind)) }
+            if let failure = error as? DatabaseError { Metrics.databaseError(kind: String(describing: failure.kind)) }
             throw error
         }
     }
 
-    private func withLiveConnection<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+    private func withLiveConnection<T>(_ connection: DatabaseConnection, _ body: (DatabaseConnection) throws -> T) throws -> T {
         try connectIfNeeded(connection)
         let statementsBefore = connection.statementsSent
         do {
             return try body(connection)
-        } catch let error as PostgresError where error.kind == .unavailable {
+        } catch let error as DatabaseError where error.kind == .unavailable {
             guard connection.statementsSent == statementsBefore + 1 else { throw error }
             try reconnect(connection)
             return try body(connection)
@@ -66,18 +66,18 @@ public final class Database: @unchecked Sendable {
         (try? withConnection { connection in try connection.execute("SELECT 1") }) != nil
     }
 
-    private func connectIfNeeded(_ connection: PostgresConnection) throws(PostgresError) {
+    private func connectIfNeeded(_ connection: DatabaseConnection) throws(DatabaseError) {
         guard !connection.isConnected else { return }
         let failedJustNow = failureLock.withLock {
             lastFailedConnect.map { MonotonicClock.seconds() - $0 < Self.reconnectIntervalSeconds } ?? false
         }
         if failedJustNow {
-            throw PostgresError(kind: .unavailable, message: "database unreachable (last connection attempt failed just now)")
+            throw DatabaseError(kind: .unavailable, message: "database unreachable (last connection attempt failed just now)")
         }
         try reconnect(connection)
     }
 
-    private func reconnect(_ connection: PostgresConnection) throws(PostgresError) {
+    private func reconnect(_ connection: DatabaseConnection) throws(DatabaseError) {
         do {
             try connection.connect()
             Metrics.databaseConnect(succeeded: true)

@@ -4,7 +4,7 @@ import OperatingSystem
 /// Turns a libpq `PGresult` into values, always clearing it: no caller has to remember PQclear.
 enum LibpqResult {
     /// Consumes `result` (which may be nil when libpq could not even build one) from `connection`.
-    static func consume(_ result: OpaquePointer?, from connection: OpaquePointer) throws(PostgresError) -> PostgresResult {
+    static func consume(_ result: OpaquePointer?, from connection: OpaquePointer) throws(DatabaseError) -> PostgresResult {
         guard let result else {
             throw error(from: nil, connection: connection)
         }
@@ -23,14 +23,14 @@ enum LibpqResult {
     /// Only the server's primary message is kept, never the whole error text: its DETAIL line
     /// quotes row values ("Key (fingerprint)=(...) already exists", the failing row of a check
     /// constraint), and errors end up in logs.
-    static func error(from result: OpaquePointer?, connection: OpaquePointer) -> PostgresError {
+    static func error(from result: OpaquePointer?, connection: OpaquePointer) -> DatabaseError {
         let sqlState = result.flatMap { field(DiagnosticField.sqlState, of: $0) }
         let constraint = result.flatMap { field(DiagnosticField.constraintName, of: $0) }
         let primary = result.flatMap { field(DiagnosticField.primaryMessage, of: $0) }
         let message = primary ?? clientMessage(connection)
-        let kind: PostgresError.Kind = PQstatus(connection) == CONNECTION_OK ? .init(sqlState: sqlState) : .unavailable
-        return PostgresError(kind: kind, sqlState: sqlState, constraint: constraint,
-                             message: PostgresError.loggableMessage(message.trimmed(.whitespace), sqlState: sqlState))
+        let kind: DatabaseError.Kind = PQstatus(connection) == CONNECTION_OK ? .init(sqlState: sqlState) : .unavailable
+        return DatabaseError(kind: kind, sqlState: sqlState, constraint: constraint,
+                             message: DatabaseError.loggableMessage(message.trimmed(.whitespace), sqlState: sqlState))
     }
 
     /// libpq's own text (a lost connection, a failed connect), without any server detail lines.
@@ -42,7 +42,7 @@ enum LibpqResult {
             .joined(separator: "\n")
     }
 
-    private static func rows(of result: OpaquePointer) -> [PostgresRow] {
+    private static func rows(of result: OpaquePointer) -> [ResultRow] {
         let columnCount = PQnfields(result)
         var columnIndex: [String: Int] = [:]
         for column in 0..<columnCount {
@@ -54,7 +54,7 @@ enum LibpqResult {
             let values: [String?] = (0..<columnCount).map { column in
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             }
-            return PostgresRow(columnIndex: columnIndex, values: values)
+            return ResultRow(columnIndex: columnIndex, values: values)
         }
     }
 

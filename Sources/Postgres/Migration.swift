@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 /// One SQL file from the migrations directory.
 public struct Migration: Equatable, Sendable {
     /// The file name, e.g. `001_portal_tables.sql`; applied in name order.

@@ -12,10 +12,10 @@ public struct Migrator {
         )
         """
 
-    private let connection: PostgresConnection
+    private let connection: DatabaseConnection
     private let directory: String
 
-    public init(connection: PostgresConnection, directory: String) {
+    public init(connection: DatabaseConnection, directory: String) {
         self.connection = connection
         self.directory = directory
     }
@@ -62,7 +62,7 @@ public struct Migrator {
         return appliedNow
     }
 
-    private func recordedChecksums() throws(PostgresError) -> [String: String] {
+    private func recordedChecksums() throws(DatabaseError) -> [String: String] {
         var checksums: [String: String] = [:]
         for row in try connection.query("SELECT name, checksum FROM schema_migrations").rows {
             if let name = row["name"] { checksums[name] = row["checksum"] }
@@ -79,7 +79,7 @@ public struct Migrator {
                     [migration.name, migration.checksum]
                 )
             }
-        } catch let error as PostgresError {
+        } catch let error as DatabaseError {
             throw MigrationError.failed(migration.name, error.message)
         }
     }

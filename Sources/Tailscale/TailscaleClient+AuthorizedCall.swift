@@ -1,10 +1,11 @@
-import HTTPClient
+import CurlHTTP
 import JSON
 
 extension TailscaleClient {
     /// One API call with a bearer token: fetches or reuses the token, and on a 401 (token
     /// expired or revoked) renews it once and tries once more. Returns the parsed 2xx body.
-    func authorizedCall(method: String, path: String, jsonBody: JSONValue? = nil) throws(TailscaleError) -> JSONValue {
+    func authorizedCall(method: String, path: String, jsonBody: JSONValue? = nil,
+                        maximumBodyBytes: Int = CurlRequest.defaultMaximumBodyBytes) throws(TailscaleError) -> JSONValue {
         guard configuration.isConfigured else { throw .notConfigured }
         let deadline = Deadline(millisecondsFromNow: configuration.deadlineMilliseconds)
         let operation = "\(method) \(path)"
@@ -14,9 +15,10 @@ extension TailscaleClient {
             let response = try exchange(operation, within: deadline) { timeout in
                 var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
                 if jsonBody != nil { headers.append(("Content-Type", "application/json")) }
-                return HTTPRequest(
+                return CurlRequest(
                     method: method, url: url(path), headers: headers, body: jsonBody?.serializedBytes(),
-                    timeoutMilliseconds: timeout, connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+                    timeoutMilliseconds: timeout, connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
+                    maximumBodyBytes: maximumBodyBytes)
             }
             if response.status == 401 && !renewedAfterRefusal {
                 renewedAfterRefusal = true
@@ -28,7 +30,7 @@ extension TailscaleClient {
         }
     }
 
-    private func decodeAnswer(_ response: HTTPResponse, operation: String) throws(TailscaleError) -> JSONValue {
+    private func decodeAnswer(_ response: CurlResponse, operation: String) throws(TailscaleError) -> JSONValue {
         switch response.status {
         case 200...299:
             // DELETE answers 200 with an empty body.

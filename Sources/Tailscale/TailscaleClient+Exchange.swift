@@ -1,4 +1,4 @@
-import HTTPClient
+import CurlHTTP
 import Metrics
 import OperatingSystem
 
@@ -7,8 +7,8 @@ extension TailscaleClient {
     /// returning: retries 429 (after `Retry-After`), 5xx, timeouts and network failures with
     /// back-off, up to `maxAttempts`, and never sleeps or waits past `deadline`.
     func exchange(
-        _ operation: String, within deadline: Deadline, makeRequest: (Int) -> HTTPRequest
-    ) throws(TailscaleError) -> HTTPResponse {
+        _ operation: String, within deadline: Deadline, makeRequest: (Int) -> CurlRequest
+    ) throws(TailscaleError) -> CurlResponse {
         let endpoint = TailscaleEndpoint.name(ofOperation: operation)
         Metrics.tailscaleCall(endpoint)
         do {
@@ -26,8 +26,8 @@ extension TailscaleClient {
     }
 
     private func attempts(
-        _ operation: String, endpoint: String, within deadline: Deadline, makeRequest: (Int) -> HTTPRequest
-    ) throws(TailscaleError) -> HTTPResponse {
+        _ operation: String, endpoint: String, within deadline: Deadline, makeRequest: (Int) -> CurlRequest
+    ) throws(TailscaleError) -> CurlResponse {
         var attempt = 0
         while true {
             attempt += 1
@@ -36,8 +36,9 @@ extension TailscaleClient {
 
             let reason: String
             var requestedDelay: Int?
+            let request = makeRequest(min(configuration.requestTimeoutMilliseconds, remaining))
             do {
-                let response = try httpClient.send(makeRequest(min(configuration.requestTimeoutMilliseconds, remaining)))
+                let response = try httpClient.send(request)
                 switch response.status {
                 case 429:
                     reason = "HTTP 429"
@@ -52,7 +53,7 @@ extension TailscaleClient {
                 case .timeout: reason = "timed out"
                 case .connectionFailed(let detail): reason = "connection failed: \(detail)"
                 case .responseTooLarge:
-                    log("\(operation) answered a body larger than \(HTTPClient.maximumBodyBytes) bytes")
+                    log("\(operation) answered a body larger than \(request.maximumBodyBytes) bytes")
                     throw .malformedResponse
                 case .invalidRequest(let detail): throw failure(operation, "invalid request: \(detail)")
                 }

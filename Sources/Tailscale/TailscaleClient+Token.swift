@@ -1,4 +1,4 @@
-import HTTPClient
+import CurlHTTP
 import JSON
 import OperatingSystem
 
@@ -34,7 +34,7 @@ extension TailscaleClient {
         ])
         let response = try exchange(operation, within: deadline) { timeout in
             tokenRequests += 1
-            return HTTPRequest(
+            return CurlRequest(
                 method: "POST", url: url(Self.tokenPath),
                 headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
                 body: body, timeoutMilliseconds: timeout,
@@ -54,7 +54,7 @@ extension TailscaleClient {
     }
 
     /// 401/403 (and RFC 6749 client errors) mean the credentials are wrong: not retryable.
-    private func checkTokenStatus(_ response: HTTPResponse, operation: String) throws(TailscaleError) {
+    private func checkTokenStatus(_ response: CurlResponse, operation: String) throws(TailscaleError) {
         let status = response.status
         guard !(200...299).contains(status) else { return }
         let message = UpstreamErrorMessage.from(response.body, status: status)

@@ -8,8 +8,8 @@ import OperatingSystem
 enum AdminCommands {
     static func migrate(_ options: Options) throws {
         let settings = try options.loadSettings()
-        let connection = PostgresConnection(conninfo: settings.databaseURL,
-                                            settings: PostgresConnectionSettings(connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds))
+        let connection = DatabaseConnection(conninfo: settings.databaseURL,
+                                            settings: DatabaseConnectionSettings(connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds))
         try connection.connect()
         defer { connection.close() }
         let applied = try Migrator(connection: connection, directory: settings.migrationsDirectory).migrate { print($0) }

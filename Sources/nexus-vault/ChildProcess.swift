@@ -8,14 +8,14 @@ import Supervisor
 /// SIGINT (the self-pipe, so that a stop is seen between requests or rounds, never mid-way).
 struct ChildProcess {
     let link: WorkerLink
-    let logger: Logger
+    let logger: ServiceLog
     let settings: Settings
     let services: Services
     let stopDescriptor: Int32
 
     init(component: String, options: Options) throws {
         link = WorkerLink()
-        logger = Logger(component: component)
+        logger = ServiceLog(component: component)
         settings = try options.loadSettings()
         services = try Services(settings: settings, logger: logger)
         let stopSignals: [Int32] = [SIGTERM, SIGINT]

@@ -8,7 +8,7 @@ import Supervisor
 enum ServeCommand {
     static func run(_ options: Options) throws -> Int32 {
         let settings = try options.loadSettings()
-        let logger = Logger(component: "supervisor")
+        let logger = ServiceLog(component: "supervisor")
         let address = try listenAddress(settings.pool)
         let descriptor = try ListenSocket.open(address)
         defer { ListenSocket.cleanUp(address) }

@@ -1,6 +1,6 @@
 import Glibc
 import Gateway
-import HTTPClient
+import CurlHTTP
 
 /// Exit codes of sysexits(3), which process managers understand.
 enum ExitCode {
@@ -38,7 +38,7 @@ func fail(_ message: String, code: Int32) -> Never {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else { fail("a command is needed\n\n" + usage, code: ExitCode.usage) }
-HTTPClientLibrary.initialize()
+CurlLibrary.initialize()
 do {
     let rest = arguments.dropFirst()
     switch command {

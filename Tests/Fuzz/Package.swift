@@ -14,9 +14,9 @@ let package = Package(
     dependencies: [.package(name: "nexus-vault", path: "../..")],
     targets: [
         fuzzTarget("fuzz-json", ["JSON"]),
-        fuzzTarget("fuzz-jwt-token", ["JWT", "JSON", "Crypto"]),
+        fuzzTarget("fuzz-jwt-token", ["JWT", "JSON", "VaultCrypto"]),
         fuzzTarget("fuzz-jwks", ["JWT"]),
-        fuzzTarget("fuzz-base64", ["Crypto"]),
+        fuzzTarget("fuzz-base64", ["VaultCrypto"]),
         fuzzTarget("fuzz-env-file", ["Gateway"]),
         fuzzTarget("fuzz-cgi-parameters", ["FastCGI"]),
         fuzzTarget("fuzz-tailscale", ["Tailscale", "JSON", "OperatingSystem"]),

@@ -12,7 +12,7 @@ import XCTest
 final class ActionTests: XCTestCase {
     private var router: GatewayRouter!
     private var services: Services!
-    private var database: PostgresConnection!
+    private var database: DatabaseConnection!
     private var schema = ""
     private var secret: [UInt8] = []
 
@@ -25,12 +25,12 @@ final class ActionTests: XCTestCase {
             throw XCTSkip("NEXUS_TEST_DATABASE_URL is not set (make unit-test sets it)")
         }
         schema = "actions_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let setup = PostgresConnection(conninfo: url)
+        let setup = DatabaseConnection(conninfo: url)
         try setup.connect()
         try setup.execute("CREATE SCHEMA \(schema)")
         setup.close()
         let scopedURL = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        database = PostgresConnection(conninfo: scopedURL)
+        database = DatabaseConnection(conninfo: scopedURL)
         try database.connect()
         _ = try Migrator(connection: database, directory: Self.migrations).migrate(log: { _ in })
 
@@ -38,7 +38,7 @@ final class ActionTests: XCTestCase {
         environment["DATABASE_URL"] = scopedURL
         let settings = try Settings.load(environment: environment, envFile: nil)
         secret = try XCTUnwrap(settings.jwt.secret)
-        services = try Services(settings: settings, logger: Logger(component: "test"))
+        services = try Services(settings: settings, logger: ServiceLog(component: "test"))
         router = GatewayRouter(services: services, functions: GatewayFunctions.all)
     }
 
@@ -129,7 +129,7 @@ final class ActionTests: XCTestCase {
     func testEveryActionIsDispatchedAndNamedForTheLog() throws {
         let userID = try user(in: try organization())
         let services = try Services(settings: try Settings.load(environment: SettingsTests.minimal, envFile: nil),
-                                    logger: Logger(component: "test"))
+                                    logger: ServiceLog(component: "test"))
         let functions: [(GatewayFunction, [String])] = [
             (DeviceEnrollmentFunction(), DeviceEnrollmentFunction.actions.map { $0.name }),
             (TailscaleAPIFunction(), TailscaleAPIFunction.actions),

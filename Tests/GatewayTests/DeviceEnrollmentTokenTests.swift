@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 @testable import Gateway
 import OperatingSystem
 import XCTest

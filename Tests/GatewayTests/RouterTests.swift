@@ -10,7 +10,7 @@ final class RouterTests: XCTestCase {
 
     override func setUpWithError() throws {
         let settings = try Settings.load(environment: SettingsTests.minimal, envFile: nil)
-        let services = try Services(settings: settings, logger: Logger(component: "test"))
+        let services = try Services(settings: settings, logger: ServiceLog(component: "test"))
         router = GatewayRouter(services: services, functions: GatewayFunctions.all)
     }
 

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import Dispatch
 import Foundation
 import JSON

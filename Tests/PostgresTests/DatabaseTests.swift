@@ -18,7 +18,7 @@ final class DatabaseTests: XCTestCase {
 
     func testStatementTimeoutComesFromTheSettings() throws {
         let database = try makeDatabase(statementTimeoutMilliseconds: 50)
-        XCTAssertPostgresError(.timeout) {
+        XCTAssertDatabaseError(.timeout) {
             try database.withConnection { connection in try connection.execute("SELECT pg_sleep(2)") }
         }
     }
@@ -40,7 +40,7 @@ final class DatabaseTests: XCTestCase {
     func testLossAfterTheFirstStatementIsNotRetried() throws {
         let database = try makeDatabase()
         var attempts = 0
-        XCTAssertPostgresError(.unavailable) {
+        XCTAssertDatabaseError(.unavailable) {
             try database.withConnection { connection in
                 attempts += 1
                 try TestDatabase.terminateBackend(TestDatabase.backendPid(of: connection))
@@ -55,7 +55,7 @@ final class DatabaseTests: XCTestCase {
         let database = Database(conninfo: "postgresql://postgres@127.0.0.1:1/none", statementTimeoutMilliseconds: 1_000, connectTimeoutSeconds: 2)
         var calls = 0
         for _ in 0..<3 {
-            XCTAssertPostgresError(.unavailable) {
+            XCTAssertDatabaseError(.unavailable) {
                 try database.withConnection { _ in calls += 1 }
             }
         }

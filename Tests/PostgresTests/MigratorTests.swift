@@ -7,7 +7,7 @@ final class MigratorTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("migrations").path
 
-    private var connection: PostgresConnection!
+    private var connection: DatabaseConnection!
     private var schema = ""
 
     /// Each test migrates a schema of its own, first on the search path, so it starts from an

@@ -11,8 +11,8 @@ enum TestDatabase {
         return url
     }
 
-    static func connect(settings: PostgresConnectionSettings = PostgresConnectionSettings()) throws -> PostgresConnection {
-        let connection = PostgresConnection(conninfo: try url(), settings: settings)
+    static func connect(settings: DatabaseConnectionSettings = DatabaseConnectionSettings()) throws -> DatabaseConnection {
+        let connection = DatabaseConnection(conninfo: try url(), settings: settings)
         try connection.connect()
         return connection
     }
@@ -24,20 +24,20 @@ enum TestDatabase {
         try admin.query("SELECT pg_terminate_backend($1::int)", [pid])
     }
 
-    static func backendPid(of connection: PostgresConnection) throws -> String {
+    static func backendPid(of connection: DatabaseConnection) throws -> String {
         // Queried outside XCTUnwrap, which would record a thrown (expected) loss as a failure.
         let pid = try connection.query("SELECT pg_backend_pid() AS pid").first?["pid"]
         return try XCTUnwrap(pid)
     }
 }
 
-func XCTAssertPostgresError(
-    _ kind: PostgresError.Kind,
+func XCTAssertDatabaseError(
+    _ kind: DatabaseError.Kind,
     file: StaticString = #filePath,
     line: UInt = #line,
     _ body: () throws -> Void
 ) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
-        XCTAssertEqual((error as? PostgresError)?.kind, kind, "\(error)", file: file, line: line)
+        XCTAssertEqual((error as? DatabaseError)?.kind, kind, "\(error)", file: file, line: line)
     }
 }

@@ -1,4 +1,4 @@
-import HTTPClient
+import CurlHTTP
 import JSON
 import Tailscale
 import XCTest
@@ -29,7 +29,7 @@ final class AuthKeyTests: TailscaleTestCase {
         XCTAssertEqual(node["authorized"], true)
         XCTAssertEqual(try simulator.mintedKeys().first?["used"], true)
 
-        let reuse = try HTTPClient().send(HTTPRequest(
+        let reuse = try CurlClient().send(CurlRequest(
             method: "POST", url: simulator.baseURL + "/_sim/devices",
             body: (["hostname": "second", "authKey": .string(key.key)] as JSONValue).serializedBytes()))
         XCTAssertEqual(reuse.status, 400, "single-use")

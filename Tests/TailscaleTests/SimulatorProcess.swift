@@ -1,5 +1,5 @@
 import Foundation
-import HTTPClient
+import CurlHTTP
 import JSON
 import XCTest
 
@@ -10,7 +10,7 @@ final class SimulatorProcess {
 
     let baseURL: String
     private let process: Process
-    private let admin = HTTPClient()
+    private let admin = CurlClient()
 
     init(arguments: [String] = []) throws {
         let script = URL(fileURLWithPath: #filePath)
@@ -51,7 +51,7 @@ final class SimulatorProcess {
 
     @discardableResult
     func admin(_ method: String, _ path: String, _ body: JSONValue? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> JSONValue {
-        let response = try admin.send(HTTPRequest(
+        let response = try admin.send(CurlRequest(
             method: method, url: baseURL + path, headers: [("Content-Type", "application/json")],
             body: body?.serializedBytes()))
         XCTAssertEqual(response.status, 200, "\(method) \(path): \(String(decoding: response.body, as: UTF8.self))", file: file, line: line)

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPClient
+import CurlHTTP
 import Tailscale
 import XCTest
 
@@ -10,7 +10,7 @@ class TailscaleTestCase: XCTestCase {
     var logLines: [String] = []
 
     override func setUpWithError() throws {
-        HTTPClientLibrary.initialize()
+        CurlLibrary.initialize()
         simulator = try SimulatorProcess(arguments: simulatorArguments)
         logLines = []
     }

@@ -6,7 +6,7 @@ public protocol APIErrorConvertible {
     var apiError: APIError { get }
 }
 
-extension PostgresError: APIErrorConvertible {
+extension DatabaseError: APIErrorConvertible {
     public var apiError: APIError {
         switch kind {
         case .unavailable, .timeout: return .serviceUnavailable
@@ -25,7 +25,7 @@ extension TailscaleError: APIErrorConvertible {
 extension APIError {
     /// The one place where any thrown error becomes an answer. Unknown errors are logged by
     /// type (never with their payload, which might hold a secret) and answered 500.
-    static func from(_ error: Error, logger: Logger) -> APIError {
+    static func from(_ error: Error, logger: ServiceLog) -> APIError {
         if let error = error as? APIError { return error }
         if let convertible = error as? APIErrorConvertible {
             let answer = convertible.apiError

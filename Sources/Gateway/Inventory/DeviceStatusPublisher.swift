@@ -1,7 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import HTTPClient
+import CurlHTTP
 import JSON
 import OperatingSystem
 import Postgres
@@ -21,9 +19,9 @@ public final class DeviceStatusPublisher {
     private let publishURL: String?
     private let conninfo: String
     private let connectTimeoutSeconds: Int
-    private let logger: Logger
-    private var listener: PostgresConnection?
-    private let httpClient = HTTPClient()
+    private let logger: ServiceLog
+    private var listener: DatabaseConnection?
+    private let httpClient = CurlClient()
 
     public init(services: Services) {
         publishURL = services.settings.monitor.publishURL
@@ -55,7 +53,7 @@ public final class DeviceStatusPublisher {
     private func listeningSocket() -> Int32? {
         guard publishURL != nil else { return nil }
         if let listener, listener.isConnected { return listener.socketDescriptor }
-        let connection = PostgresConnection(conninfo: conninfo, settings: PostgresConnectionSettings(
+        let connection = DatabaseConnection(conninfo: conninfo, settings: DatabaseConnectionSettings(
             connectTimeoutSeconds: connectTimeoutSeconds))
         do {
             try connection.connect()
@@ -87,7 +85,7 @@ public final class DeviceStatusPublisher {
 
     private func post(_ payload: String, to url: String) {
         do {
-            let response = try httpClient.send(HTTPRequest(
+            let response = try httpClient.send(CurlRequest(
                 method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(payload.utf8),
                 timeoutMilliseconds: Self.postTimeoutMilliseconds, connectTimeoutMilliseconds: Self.postTimeoutMilliseconds))
             if !(200...299).contains(response.status) {

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// Answers nginx's `nchan_authorize_request` for a subscription to an organization's live

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 
 /// Every setting of the service, validated once at start (bad settings fail there, not at the
 /// first request). `serve`, `worker`, `monitor`, `migrate` and the admin commands all load the

@@ -112,7 +112,7 @@ enum DeviceRevocationStore {
         }
     }
 
-    private static func lock(_ deviceID: String, on connection: PostgresConnection) throws -> Target {
+    private static func lock(_ deviceID: String, on connection: DatabaseConnection) throws -> Target {
         guard let row = try connection.query(lockSQL, [deviceID]).first else { throw StoreError.deviceNotFound }
         return Target(userID: try row.required("user_id"), organizationID: try row.value("organization_id"),
                       name: try row.required("name"), status: try DeviceStatus.parse(row.value("status")),

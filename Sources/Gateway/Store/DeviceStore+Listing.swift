@@ -39,7 +39,7 @@ extension DeviceStore {
         return ListingPage(devices: try page.map(listedDevice), nextCursor: rows.count > limit ? try page.last?.required("id") : nil)
     }
 
-    private static func listedDevice(_ row: PostgresRow) throws -> JSONValue {
+    private static func listedDevice(_ row: ResultRow) throws -> JSONValue {
         var device = JSONObject()
         for column in textColumns { device[column] = .optional(try row.value(column)) }
         for column in flagColumns { device[column] = .bool(try row.requiredBool(column)) }

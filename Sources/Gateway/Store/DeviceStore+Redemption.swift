@@ -86,7 +86,7 @@ extension DeviceStore {
                     return bound
                 }
             }
-        } catch let error as PostgresError where error.kind == .uniqueViolation {
+        } catch let error as DatabaseError where error.kind == .uniqueViolation {
             // Only the fingerprint is unique among the columns written here.
             throw StoreError.fingerprintTaken
         }

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import Postgres
 
 /// The SQL of `devices`, by what the statements serve: reads for access checks and polls
@@ -85,7 +85,7 @@ enum DeviceStore {
         return try stringSet(row, "linked")
     }
 
-    private static func stringSet(_ row: PostgresRow, _ column: String) throws -> Set<String> {
+    private static func stringSet(_ row: ResultRow, _ column: String) throws -> Set<String> {
         Set(TagList.parse(try row.value(column)) ?? [])
     }
 }

@@ -5,7 +5,7 @@ import Postgres
 /// connection of the transaction that made the change they report, so that the change and its
 /// history commit (or roll back) together.
 enum HistoryStore {
-    static func write(_ record: ChangeRecord, on connection: PostgresConnection) throws {
+    static func write(_ record: ChangeRecord, on connection: DatabaseConnection) throws {
         for event in record.deviceEvents { try insert(event, on: connection) }
         for entry in record.auditEntries { try insert(entry, on: connection) }
     }
@@ -15,7 +15,7 @@ enum HistoryStore {
         VALUES ($1::uuid, $2, $3::jsonb, $4)
         """
 
-    private static func insert(_ event: DeviceEvent, on connection: PostgresConnection) throws {
+    private static func insert(_ event: DeviceEvent, on connection: DatabaseConnection) throws {
         try connection.query(insertEventSQL, [event.deviceID, event.type, JSONValue.object(event.details).serialized(), event.ipAddress])
     }
 
@@ -24,7 +24,7 @@ enum HistoryStore {
         VALUES ($1::uuid, $2::uuid, $3, $4::jsonb)
         """
 
-    private static func insert(_ entry: AuditEntry, on connection: PostgresConnection) throws {
+    private static func insert(_ entry: AuditEntry, on connection: DatabaseConnection) throws {
         try connection.query(insertAuditSQL, [entry.organizationID, entry.userID, entry.event, JSONValue.object(entry.details).serialized()])
     }
 

@@ -18,7 +18,7 @@ enum InventoryStore {
 
     /// The node of a row that selected `nodeColumns`; nil when the row has none (a LEFT JOIN
     /// that found none) or the stored object no longer reads as a device.
-    static func node(in row: PostgresRow) throws -> InventoryNode? {
+    static func node(in row: ResultRow) throws -> InventoryNode? {
         guard let raw = try row.value("node_raw"), let object = (try? JSONParser.parse(raw))?.objectValue,
               let device = try? TailscaleDevice(json: object)
         else { return nil }

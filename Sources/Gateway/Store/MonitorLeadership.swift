@@ -4,14 +4,14 @@ import Postgres
 /// session-level advisory lock. When its process dies, PostgreSQL ends the session and frees
 /// the lock, and the next monitor to try takes it.
 public final class MonitorLeadership {
-    private let connection: PostgresConnection
+    private let connection: DatabaseConnection
     public private(set) var isLeader = false
 
     static let tryLockSQL = "SELECT pg_try_advisory_lock($1) AS locked"
 
     public init(conninfo: String, connectTimeoutSeconds: Int) {
-        connection = PostgresConnection(conninfo: conninfo,
-                                        settings: PostgresConnectionSettings(connectTimeoutSeconds: connectTimeoutSeconds))
+        connection = DatabaseConnection(conninfo: conninfo,
+                                        settings: DatabaseConnectionSettings(connectTimeoutSeconds: connectTimeoutSeconds))
     }
 
     /// Whether this process leads now: confirms a held lock's session is still alive (a lost

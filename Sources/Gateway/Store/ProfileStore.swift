@@ -23,7 +23,7 @@ enum ProfileStore {
             return try database.withConnection { connection in
                 try StoreError.onlyRow(of: connection.query(insertSQL, [organizationID, fullName, role.rawValue])).required("id")
             }
-        } catch let error as PostgresError where error.sqlState == "23503" {  // foreign_key_violation
+        } catch let error as DatabaseError where error.sqlState == "23503" {  // foreign_key_violation
             throw StoreError.missingReference
         }
     }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Postgres
 
 /// The SQL of `rate_limits`: fixed-window attempt counters in PostgreSQL, so that every worker on every
@@ -44,17 +42,17 @@ public struct RateLimiter: Sendable {
 
     /// Counts one attempt in every bucket. Returns the seconds to wait when this attempt went
     /// over the limit of any bucket, nil when it was within.
-    public func hit(_ buckets: [String], on connection: PostgresConnection) throws -> Int? {
+    public func hit(_ buckets: [String], on connection: DatabaseConnection) throws -> Int? {
         try retryAfter(from: connection.query(Self.hitSQL, [Self.normalized(buckets), windowSeconds, limit]))
     }
 
-    public func hit(bucket: String, on connection: PostgresConnection) throws -> Int? {
+    public func hit(bucket: String, on connection: DatabaseConnection) throws -> Int? {
         try hit([bucket], on: connection)
     }
 
     /// Counts nothing: the seconds to wait when any bucket has already used up its attempts in
     /// the current window, nil when another attempt is allowed.
-    public func retryAfter(_ buckets: [String], on connection: PostgresConnection) throws -> Int? {
+    public func retryAfter(_ buckets: [String], on connection: DatabaseConnection) throws -> Int? {
         try retryAfter(from: connection.query(Self.retryAfterSQL, [Self.normalized(buckets), windowSeconds, limit]))
     }
 
@@ -92,7 +90,7 @@ public struct RateLimiter: Sendable {
     /// Deletes up to `batchSize` counters whose window started more than `olderThanSeconds`
     /// ago (the longest window in use: such a counter no longer limits anything, and the next
     /// hit would restart it anyway). Returns how many were deleted.
-    public static func purgeExpired(olderThanSeconds: Int, batchSize: Int, on connection: PostgresConnection) throws -> Int {
+    public static func purgeExpired(olderThanSeconds: Int, batchSize: Int, on connection: DatabaseConnection) throws -> Int {
         try connection.query(purgeSQL, [olderThanSeconds, batchSize]).affectedRows
     }
 

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 
 /// A secret as one row stores it (`enc:v2:`, `enc:v1:` or plain), with the place it was read
 /// from: a sealed value opens only where it was sealed.

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// `create_pending_device`: an admin prepares a device for a user of their organization; the

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// `list_devices`: the devices the caller may see, newest first, a bounded page at a time.

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// `revoke_device` (admin): the device is `revoked` for good (silent enrollment, linking and

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 
 /// An enrollment token: a random UUID v4 handed to the user once, stored only as its SHA-256.
 struct EnrollmentToken {

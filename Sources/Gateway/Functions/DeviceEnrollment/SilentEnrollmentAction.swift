@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 
 /// `enroll`: a device of the caller's announces itself by fingerprint, without a token.

@@ -1,4 +1,4 @@
-import Crypto
+import VaultCrypto
 import JSON
 import Tailscale
 

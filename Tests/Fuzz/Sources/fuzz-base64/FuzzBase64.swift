@@ -1,4 +1,4 @@
-@testable import Crypto
+@testable import VaultCrypto
 
 /// Decoding is strict, so it is the inverse of encoding both ways: text that decodes is the
 /// canonical encoding of what it decodes to (padding aside: optional on input), and any bytes

@@ -1,5 +1,5 @@
 /// A complete response: status, headers and the whole body.
-public struct HTTPResponse: Sendable {
+public struct CurlResponse: Sendable {
     public let status: Int
     /// Lower-cased names. A header sent more than once has its values joined with ", ".
     public let headers: [String: String]

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 final class HMACSHA256Tests: XCTestCase {
     /// RFC 4231 section 4, test cases 1 to 4, 6 and 7 (5 is a truncated MAC, which we never use).

@@ -2,7 +2,7 @@
 ///
 /// Rows of one result share a single column-name index (copy-on-write), so a row costs only
 /// its values.
-public struct PostgresRow {
+public struct ResultRow {
     let columnIndex: [String: Int]
     let values: [String?]
 
@@ -14,19 +14,19 @@ public struct PostgresRow {
 
     /// The column's text value, nil for NULL. Unlike the subscript, a column the result does
     /// not have throws: a misspelt alias is a bug to surface, not a NULL to default.
-    public func value(_ column: String) throws(PostgresRowError) -> String? {
+    public func value(_ column: String) throws(ResultRowError) -> String? {
         guard let index = columnIndex[column] else { throw .missingColumn(column) }
         return values[index]
     }
 
     /// The column's value, which must not be NULL.
-    public func required(_ column: String) throws(PostgresRowError) -> String {
+    public func required(_ column: String) throws(ResultRowError) -> String {
         guard let value = try value(column) else { throw .null(column) }
         return value
     }
 
     /// A boolean column that must not be NULL.
-    public func requiredBool(_ column: String) throws(PostgresRowError) -> Bool {
+    public func requiredBool(_ column: String) throws(ResultRowError) -> Bool {
         switch try required(column) {
         case "t": return true
         case "f": return false
@@ -35,7 +35,7 @@ public struct PostgresRow {
     }
 
     /// An integer column that must not be NULL.
-    public func requiredInt(_ column: String) throws(PostgresRowError) -> Int {
+    public func requiredInt(_ column: String) throws(ResultRowError) -> Int {
         guard let value = Int(try required(column)) else { throw .notOfType(column) }
         return value
     }
@@ -55,16 +55,16 @@ public struct PostgresRow {
 }
 
 /// A row that does not have what its statement promised.
-public enum PostgresRowError: Error, Equatable {
+public enum ResultRowError: Error, Equatable {
     case missingColumn(String)
     case null(String)
     case notOfType(String)
 }
 
 public struct PostgresResult {
-    public let rows: [PostgresRow]
+    public let rows: [ResultRow]
     /// What the command tag reports (rows inserted, updated, deleted, selected).
     public let affectedRows: Int
 
-    public var first: PostgresRow? { rows.first }
+    public var first: ResultRow? { rows.first }
 }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 final class UUIDTextTests: XCTestCase {
     func testCanonicalFormInEitherCase() {

@@ -1,7 +1,7 @@
 import CPostgres
 
 /// What the service adds to the operator's connection string before connecting.
-public struct PostgresConnectionSettings: Sendable {
+public struct DatabaseConnectionSettings: Sendable {
     /// Server-side `statement_timeout`, so a stuck query frees its worker. nil leaves the server default.
     public var statementTimeoutMilliseconds: Int?
     /// libpq `connect_timeout`, so connecting to a dead host never hangs a request.
@@ -21,7 +21,7 @@ public struct PostgresConnectionSettings: Sendable {
 
     /// Parses `conninfo` (a `postgresql://` URL or `key=value` pairs; libpq accepts both) and
     /// returns the keyword/value pairs to hand to `PQconnectdbParams`.
-    func connectionParameters(conninfo: String) throws(PostgresError) -> ConnectionParameters {
+    func connectionParameters(conninfo: String) throws(DatabaseError) -> ConnectionParameters {
         var parameters = try ConnectionParameters(parsing: conninfo)
         if let connectTimeoutSeconds {
             parameters["connect_timeout"] = String(connectTimeoutSeconds)
@@ -45,12 +45,12 @@ public struct PostgresConnectionSettings: Sendable {
 struct ConnectionParameters {
     private(set) var pairs: [(keyword: String, value: String)] = []
 
-    init(parsing conninfo: String) throws(PostgresError) {
+    init(parsing conninfo: String) throws(DatabaseError) {
         var parseError: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &parseError) else {
             // libpq's message can quote a fragment of the string, password included: keep it out.
             PQfreemem(parseError)
-            throw PostgresError(kind: .unavailable, message: "invalid database connection string")
+            throw DatabaseError(kind: .unavailable, message: "invalid database connection string")
         }
         defer { PQconninfoFree(options) }
         var option = options

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 final class DigestTests: XCTestCase {
     // FIPS 180-2 appendix B and the empty message.

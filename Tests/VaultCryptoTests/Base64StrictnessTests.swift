@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 /// The table-driven decoder must accept and refuse exactly what the straightforward one did:
 /// JWT verification relies on one spelling per signature.

@@ -3,9 +3,9 @@ import OperatingSystem
 
 /// One libpq connection, used from one thread: blocking calls, text-format parameters,
 /// statements prepared once per connection.
-public final class PostgresConnection {
+public final class DatabaseConnection {
     private let conninfo: String
-    private let settings: PostgresConnectionSettings
+    private let settings: DatabaseConnectionSettings
     private var handle: OpaquePointer?
     /// Server-side statement names, found by where the SQL text is stored (see `StatementCache`).
     /// Statements live as long as the session, so a reconnect starts an empty cache.
@@ -15,7 +15,7 @@ public final class PostgresConnection {
     private(set) var statementsSent = 0
 
     /// Does not connect yet.
-    public init(conninfo: String, settings: PostgresConnectionSettings = PostgresConnectionSettings()) {
+    public init(conninfo: String, settings: DatabaseConnectionSettings = DatabaseConnectionSettings()) {
         self.conninfo = conninfo
         self.settings = settings
     }
@@ -34,7 +34,7 @@ public final class PostgresConnection {
     }
 
     /// Opens a new session, closing any previous one.
-    public func connect() throws(PostgresError) {
+    public func connect() throws(DatabaseError) {
         close()
         let parameters = try settings.connectionParameters(conninfo: conninfo).pairs
         let keywords = parameters.map { Optional($0.keyword) } + [nil]
@@ -43,12 +43,12 @@ public final class PostgresConnection {
             withCStrings(values) { values in PQconnectdbParams(keywords, values, 0) }
         }
         guard let connection else {
-            throw PostgresError(kind: .unavailable, message: "libpq could not allocate a connection")
+            throw DatabaseError(kind: .unavailable, message: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = LibpqResult.clientMessage(connection).trimmed(.whitespace)
             PQfinish(connection)
-            throw PostgresError(kind: .unavailable, message: message)
+            throw DatabaseError(kind: .unavailable, message: message)
         }
         // Notices (e.g. "relation already exists, skipping") would go to stderr by default.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
@@ -64,7 +64,7 @@ public final class PostgresConnection {
     /// Runs `sql` with `$1...$n` bound as text parameters through a prepared statement,
     /// prepared once per connection per distinct SQL text.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws(PostgresError) -> PostgresResult {
+    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws(DatabaseError) -> PostgresResult {
         let connection = try liveHandle()
         statementsSent += 1
         let statementName = try preparedStatement(for: sql, on: connection)
@@ -77,13 +77,13 @@ public final class PostgresConnection {
 
     /// Simple-protocol execution without parameters: BEGIN/COMMIT, LISTEN, DDL scripts with
     /// several statements.
-    public func execute(_ sql: String) throws(PostgresError) {
+    public func execute(_ sql: String) throws(DatabaseError) {
         _ = try executeReturningTag(sql)
     }
 
     /// Runs `body` between BEGIN and COMMIT; any error rolls back and is rethrown.
     @discardableResult
-    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
         try execute("BEGIN")
         let value: T
         do {
@@ -95,13 +95,13 @@ public final class PostgresConnection {
         // COMMIT of a transaction that already failed (the body swallowed the error) answers
         // with a ROLLBACK tag and no error; a caller must not take that for success.
         guard try executeReturningTag("COMMIT") == "COMMIT" else {
-            throw PostgresError(kind: .queryFailed, message: "transaction was aborted by an earlier error and rolled back")
+            throw DatabaseError(kind: .queryFailed, message: "transaction was aborted by an earlier error and rolled back")
         }
         return value
     }
 
     /// Drains the notifications (LISTEN/NOTIFY) that arrived so far, without blocking.
-    public func notifications() throws(PostgresError) -> [(channel: String, payload: String)] {
+    public func notifications() throws(DatabaseError) -> [(channel: String, payload: String)] {
         let connection = try liveHandle()
         guard PQconsumeInput(connection) == 1 else {
             throw LibpqResult.error(from: nil, connection: connection)
@@ -114,7 +114,7 @@ public final class PostgresConnection {
         return received
     }
 
-    private func executeReturningTag(_ sql: String) throws(PostgresError) -> String {
+    private func executeReturningTag(_ sql: String) throws(DatabaseError) -> String {
         let connection = try liveHandle()
         statementsSent += 1
         guard let result = PQexec(connection, sql) else {
@@ -125,7 +125,7 @@ public final class PostgresConnection {
         return tag
     }
 
-    private func preparedStatement(for sql: String, on connection: OpaquePointer) throws(PostgresError) -> String {
+    private func preparedStatement(for sql: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
         if let name = preparedStatements.name(for: sql) { return name }
         let name = "s\(preparedStatements.count + 1)"
         _ = try LibpqResult.consume(PQprepare(connection, name, sql, 0, nil), from: connection)
@@ -133,9 +133,9 @@ public final class PostgresConnection {
         return name
     }
 
-    private func liveHandle() throws(PostgresError) -> OpaquePointer {
+    private func liveHandle() throws(DatabaseError) -> OpaquePointer {
         guard let handle, PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError(kind: .unavailable, message: "not connected to the database")
+            throw DatabaseError(kind: .unavailable, message: "not connected to the database")
         }
         return handle
     }

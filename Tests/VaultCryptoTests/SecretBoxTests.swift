@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 final class SecretBoxTests: XCTestCase {
     private let key = (0..<32).map(UInt8.init)

@@ -7,7 +7,7 @@ import OperatingSystem
 /// nothing mutable: safe from every thread). Callers pass facts, never secrets:
 /// no token, key, password or request body is ever a field. (Access-log lines go through
 /// `AccessLog`, which batches them.)
-public struct Logger: Sendable {
+public struct ServiceLog: Sendable {
     public let component: String
     /// Read once: the process id does not change, and getpid is a system call on every line.
     public let pid: Int

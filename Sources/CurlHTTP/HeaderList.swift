@@ -4,7 +4,7 @@ import CCurl
 struct HeaderList {
     let pointer: UnsafeMutablePointer<curl_slist>?
 
-    init(_ headers: [(String, String)]) throws(HTTPClientError) {
+    init(_ headers: [(String, String)]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         // libcurl sends "Expect: 100-continue" for larger POSTs, costing a round trip; an empty
         // value suppresses it.

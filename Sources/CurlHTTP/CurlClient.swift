@@ -8,10 +8,7 @@ import OperatingSystem
 /// connections (and TLS sessions) alive between requests. Thread-safe: a call borrows an idle
 /// handle (or makes one) for its duration, so there are at most as many handles as calls ever
 /// ran at once, each keeping its own connections.
-public final class HTTPClient: @unchecked Sendable {
-    /// Larger bodies fail with `.responseTooLarge` instead of growing the worker without bound.
-    public static let maximumBodyBytes = 8 << 20
-
+public final class CurlClient: @unchecked Sendable {
     private let lock = Lock()
     private var idleHandles: [UnsafeMutableRawPointer] = []
 
@@ -21,7 +18,7 @@ public final class HTTPClient: @unchecked Sendable {
         for handle in idleHandles { curl_easy_cleanup(handle) }
     }
 
-    public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+    public func send(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
         guard let handle = lock.withLock({ idleHandles.popLast() }) ?? curl_easy_init() else {
             throw .connectionFailed("libcurl handle unavailable")
         }
@@ -29,7 +26,7 @@ public final class HTTPClient: @unchecked Sendable {
         return try send(request, on: handle)
     }
 
-    private func send(_ request: HTTPRequest, on handle: UnsafeMutableRawPointer) throws(HTTPClientError) -> HTTPResponse {
+    private func send(_ request: CurlRequest, on handle: UnsafeMutableRawPointer) throws(CurlError) -> CurlResponse {
         // Reset drops the previous request's options but keeps the connection cache.
         curl_easy_reset(handle)
         let options = EasyHandleOptions(handle: handle)
@@ -40,7 +37,7 @@ public final class HTTPClient: @unchecked Sendable {
         defer { headerList.free() }
         try options.set(CURLOPT_HTTPHEADER, pointer: headerList.pointer)
 
-        let collector = ResponseCollector(maximumBodyBytes: Self.maximumBodyBytes)
+        let collector = ResponseCollector(maximumBodyBytes: request.maximumBodyBytes)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         try options.check(nv_curl_setopt_write_callback(handle, Self.bodyCallback, context), "write callback")
         try options.check(nv_curl_setopt_header_callback(handle, Self.headerCallback, context), "header callback")
@@ -48,7 +45,7 @@ public final class HTTPClient: @unchecked Sendable {
         let code = withExtendedLifetime(collector) { curl_easy_perform(handle) }
         switch code {
         case CURLE_OK:
-            return HTTPResponse(status: nv_curl_response_code(handle), headers: collector.headers, body: collector.body)
+            return CurlResponse(status: nv_curl_response_code(handle), headers: collector.headers, body: collector.body)
         case CURLE_WRITE_ERROR where collector.exceededLimit:
             throw .responseTooLarge
         case CURLE_OPERATION_TIMEDOUT:

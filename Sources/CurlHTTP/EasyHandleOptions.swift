@@ -5,27 +5,27 @@ import CCurlShims
 struct EasyHandleOptions {
     let handle: UnsafeMutableRawPointer
 
-    func set(_ option: CURLoption, _ value: Int) throws(HTTPClientError) {
+    func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(nv_curl_setopt_long(handle, option, value), "option \(option.rawValue)")
     }
 
     /// libcurl copies string options, so the Swift string only needs to live for this call.
-    func set(_ option: CURLoption, _ value: String) throws(HTTPClientError) {
+    func set(_ option: CURLoption, _ value: String) throws(CurlError) {
         try check(nv_curl_setopt_string(handle, option, value), "option \(option.rawValue)")
     }
 
-    func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws(HTTPClientError) {
+    func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws(CurlError) {
         try check(nv_curl_setopt_pointer(handle, option, pointer), "option \(option.rawValue)")
     }
 
-    func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
+    func check(_ code: CURLcode, _ what: String) throws(CurlError) {
         guard code == CURLE_OK else {
             throw .invalidRequest("cannot set \(what): \(String(cString: curl_easy_strerror(code)))")
         }
     }
 
     /// Options every request gets: URL, timeouts, protocol restriction, no signals.
-    func applyDefaults(for request: HTTPRequest) throws(HTTPClientError) {
+    func applyDefaults(for request: CurlRequest) throws(CurlError) {
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
             throw .invalidRequest("only http and https URLs are allowed")
         }
@@ -42,7 +42,7 @@ struct EasyHandleOptions {
         try set(CURLOPT_USERAGENT, "nexus-vault")
     }
 
-    func applyMethodAndBody(method: String, body: [UInt8]?) throws(HTTPClientError) {
+    func applyMethodAndBody(method: String, body: [UInt8]?) throws(CurlError) {
         guard !method.isEmpty, method.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             throw .invalidRequest("invalid method")
         }
@@ -62,7 +62,7 @@ struct EasyHandleOptions {
     }
 
     /// COPYPOSTFIELDS makes libcurl keep its own copy, so the array need not outlive this call.
-    private func setBody(_ body: [UInt8]) throws(HTTPClientError) {
+    private func setBody(_ body: [UInt8]) throws(CurlError) {
         try set(CURLOPT_POSTFIELDSIZE, body.count)
         guard !body.isEmpty else {
             // An empty array may have no storage; libcurl needs a valid pointer all the same.

@@ -1,8 +1,8 @@
 import Postgres
 import XCTest
 
-final class PostgresConnectionTests: XCTestCase {
-    private var connection: PostgresConnection!
+final class DatabaseConnectionTests: XCTestCase {
+    private var connection: DatabaseConnection!
 
     override func setUpWithError() throws {
         connection = try TestDatabase.connect()
@@ -23,9 +23,9 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertNil(row["missing"])
         XCTAssertEqual(try row.value("ratio"), "0.25")
         XCTAssertNil(row["no_such_column"])
-        XCTAssertThrowsError(try row.value("no_such_column")) { XCTAssertEqual($0 as? PostgresRowError, .missingColumn("no_such_column")) }
+        XCTAssertThrowsError(try row.value("no_such_column")) { XCTAssertEqual($0 as? ResultRowError, .missingColumn("no_such_column")) }
         XCTAssertNil(try row.value("missing"))
-        XCTAssertThrowsError(try row.required("missing")) { XCTAssertEqual($0 as? PostgresRowError, .null("missing")) }
+        XCTAssertThrowsError(try row.required("missing")) { XCTAssertEqual($0 as? ResultRowError, .null("missing")) }
     }
 
     func testHostileStringsStayData() throws {
@@ -65,7 +65,7 @@ final class PostgresConnectionTests: XCTestCase {
         try connection.execute("CREATE TEMP TABLE tokens (hash text CONSTRAINT tokens_hash_key UNIQUE)")
         try connection.query("INSERT INTO tokens VALUES ($1)", ["x"])
         XCTAssertThrowsError(try connection.query("INSERT INTO tokens VALUES ($1)", ["x"])) { error in
-            let postgresError = error as? PostgresError
+            let postgresError = error as? DatabaseError
             XCTAssertEqual(postgresError?.kind, .uniqueViolation)
             XCTAssertEqual(postgresError?.sqlState, "23505")
             XCTAssertEqual(postgresError?.constraint, "tokens_hash_key")
@@ -74,15 +74,15 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testStatementTimeoutIsItsOwnKind() throws {
-        let connection = try TestDatabase.connect(settings: PostgresConnectionSettings(statementTimeoutMilliseconds: 50))
+        let connection = try TestDatabase.connect(settings: DatabaseConnectionSettings(statementTimeoutMilliseconds: 50))
         defer { connection.close() }
-        XCTAssertPostgresError(.timeout) { try connection.query("SELECT pg_sleep(2)") }
+        XCTAssertDatabaseError(.timeout) { try connection.query("SELECT pg_sleep(2)") }
         XCTAssertEqual(try connection.query("SELECT 1 AS one").first?.int("one"), 1)
     }
 
     func testSyntaxErrorIsQueryFailedAndKeepsTheConnection() throws {
-        XCTAssertPostgresError(.queryFailed) { try connection.query("SELEC 1") }
-        XCTAssertPostgresError(.queryFailed) { try connection.execute("SELEC 1") }
+        XCTAssertDatabaseError(.queryFailed) { try connection.query("SELEC 1") }
+        XCTAssertDatabaseError(.queryFailed) { try connection.execute("SELEC 1") }
         XCTAssertEqual(try connection.query("SELECT 1 AS one").first?.int("one"), 1)
     }
 
@@ -101,7 +101,7 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testTransactionWithSwallowedErrorDoesNotReportSuccess() throws {
-        XCTAssertPostgresError(.queryFailed) {
+        XCTAssertDatabaseError(.queryFailed) {
             try connection.transaction { connection in
                 _ = try? connection.query("SELECT 1/0")
             }
@@ -127,21 +127,21 @@ final class PostgresConnectionTests: XCTestCase {
 
     func testLostConnectionIsUnavailable() throws {
         try TestDatabase.terminateBackend(TestDatabase.backendPid(of: connection))
-        XCTAssertPostgresError(.unavailable) { try connection.query("SELECT 1") }
+        XCTAssertDatabaseError(.unavailable) { try connection.query("SELECT 1") }
         XCTAssertFalse(connection.isConnected)
     }
 
     func testUnreachableServerIsUnavailable() {
-        let connection = PostgresConnection(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
-        XCTAssertPostgresError(.unavailable) { try connection.connect() }
+        let connection = DatabaseConnection(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
+        XCTAssertDatabaseError(.unavailable) { try connection.connect() }
         XCTAssertFalse(connection.isConnected)
         XCTAssertEqual(connection.socketDescriptor, -1)
     }
 
     func testMalformedConnectionStringDoesNotEchoIt() {
-        let connection = PostgresConnection(conninfo: "postgresql://user:s3cret@host/db?bogus_option=1")
+        let connection = DatabaseConnection(conninfo: "postgresql://user:s3cret@host/db?bogus_option=1")
         XCTAssertThrowsError(try connection.connect()) { error in
-            XCTAssertEqual((error as? PostgresError)?.kind, .unavailable)
+            XCTAssertEqual((error as? DatabaseError)?.kind, .unavailable)
             XCTAssertFalse("\(error)".contains("s3cret"))
         }
     }

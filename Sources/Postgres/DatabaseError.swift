@@ -3,7 +3,7 @@
 /// `message` is the server's primary message (or libpq's own text), never its DETAIL: it may
 /// name tables, columns and constraints, so it belongs in logs only and never in a response
 /// body, but it holds no row values (see `loggableMessage`).
-public struct PostgresError: Error, Equatable, CustomStringConvertible {
+public struct DatabaseError: Error, Equatable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         /// Cannot connect, or the connection was lost: the caller answers 503.
         case unavailable
@@ -32,14 +32,14 @@ public struct PostgresError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "PostgresError(\(kind)"
+        var text = "DatabaseError(\(kind)"
         if let sqlState { text += ", sqlstate \(sqlState)" }
         if let constraint { text += ", constraint \(constraint)" }
         return text + "): \(message)"
     }
 }
 
-extension PostgresError {
+extension DatabaseError {
     /// SQLSTATE classes whose primary message itself quotes what was sent: data exceptions
     /// (22: `invalid input syntax for type uuid: "..."`, `value "..." is out of range`) and
     /// PL/pgSQL's RAISE (P0: a trigger's own text, which may carry anything).
@@ -52,7 +52,7 @@ extension PostgresError {
     }
 }
 
-extension PostgresError.Kind {
+extension DatabaseError.Kind {
     /// Classifies a SQLSTATE. Lost-connection states (class 08, admin shutdown, crash shutdown,
     /// cannot connect now) all mean the same to a caller: try again later. So does an error
     /// without one: the server sends a SQLSTATE with every error, so a failure without it is

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Crypto
+@testable import VaultCrypto
 
 final class EncodingTests: XCTestCase {
     // RFC 4648 section 10.

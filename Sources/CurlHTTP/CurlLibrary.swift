@@ -1,7 +1,7 @@
 import CCurl
 
 /// Process-wide libcurl setup.
-public enum HTTPClientLibrary {
+public enum CurlLibrary {
     /// `curl_global_init` is not thread-safe, so the executable calls `initialize()` at startup,
     /// before any thread exists. A `static let` runs its initializer exactly once.
     private static let globalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
