@@ -64,7 +64,7 @@ public final class DatabaseConnection {
     /// Runs `sql` with `$1...$n` bound as text parameters through a prepared statement,
     /// prepared once per connection per distinct SQL text.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws(DatabaseError) -> PostgresResult {
+    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws(DatabaseError) -> QueryResult {
         let connection = try liveHandle()
         statementsSent += 1
         let statementName = try preparedStatement(for: sql, on: connection)

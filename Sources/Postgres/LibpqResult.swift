@@ -4,14 +4,14 @@ import OperatingSystem
 /// Turns a libpq `PGresult` into values, always clearing it: no caller has to remember PQclear.
 enum LibpqResult {
     /// Consumes `result` (which may be nil when libpq could not even build one) from `connection`.
-    static func consume(_ result: OpaquePointer?, from connection: OpaquePointer) throws(DatabaseError) -> PostgresResult {
+    static func consume(_ result: OpaquePointer?, from connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
         guard let result else {
             throw error(from: nil, connection: connection)
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return PostgresResult(rows: rows(of: result), affectedRows: affectedRows(of: result))
+            return QueryResult(rows: rows(of: result), affectedRows: affectedRows(of: result))
         default:
             throw error(from: result, connection: connection)
         }

@@ -61,7 +61,7 @@ public enum ResultRowError: Error, Equatable {
     case notOfType(String)
 }
 
-public struct PostgresResult {
+public struct QueryResult {
     public let rows: [ResultRow]
     /// What the command tag reports (rows inserted, updated, deleted, selected).
     public let affectedRows: Int

@@ -184,4 +184,33 @@ final class ActionTests: XCTestCase {
             XCTAssertEqual(node.device.isOnline(now: Int64(Date().timeIntervalSince1970)), online, name)
         }
     }
+
+    /// A lookup runs the copy of its statement for the inventory's size as the previous lookup
+    /// saw it, so that a connection that prepared it for an empty inventory plans it again once
+    /// the inventory has grown (a plan for an empty table is a sequential scan, kept for good).
+    func testTheLookupIsPlannedAgainOnceTheInventoryHasGrown() throws {
+        XCTAssertEqual([0, 1, 3, 4, 15, 16, 1_000, 1_024, 10_000, 1 << 30].map(InventorySizeClass.of(nodeCount:)),
+                       [0, 1, 1, 2, 2, 3, 5, 6, 7, 10])
+        let lookup = NodeLookup(database: services.database, maxAgeSeconds: 60)
+        let prepared = {
+            try self.services.database.withConnection { connection in
+                try connection.query("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '/* inventory size class %'")
+                    .rows.compactMap { try $0.value("statement") }.map { String($0.prefix { $0 != "\n" }) }
+            }
+        }
+        _ = try lookup.node(identifier: "nobody")  // learns the size: empty
+        _ = try lookup.node(identifier: "nobody")
+        XCTAssertEqual(try prepared(), ["/* inventory size class 0 */"])
+
+        try database.query("""
+            INSERT INTO tailscale_nodes (node_id, hostname, raw, synced_at)
+            SELECT 'n' || i, 'host-' || i, jsonb_build_object('id', 'n' || i, 'hostname', 'host-' || i), now()
+            FROM generate_series(1, 1000) AS i
+            """)
+        try database.query("UPDATE tailscale_sync_state SET synced_at = now(), node_count = 1000 WHERE id = 1")
+        _ = try lookup.node(identifier: "host-7")  // still the old copy: it learns the new size
+        let node = try XCTUnwrap(lookup.node(identifier: "host-7").0)
+        XCTAssertEqual(node.device.id, "n7")
+        XCTAssertEqual(Set(try prepared()), ["/* inventory size class 0 */", "/* inventory size class 5 */"])
+    }
 }

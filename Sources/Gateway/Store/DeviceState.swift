@@ -45,7 +45,7 @@ public enum StoreError: Error, Equatable {
 
     /// The one row of a statement that always answers one (an aggregate, `RETURNING` of a
     /// single-row INSERT).
-    static func onlyRow(of result: PostgresResult) throws(StoreError) -> ResultRow {
+    static func onlyRow(of result: QueryResult) throws(StoreError) -> ResultRow {
         guard let row = result.first else { throw .missingRow }
         return row
     }

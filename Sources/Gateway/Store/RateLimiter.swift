@@ -57,7 +57,7 @@ public struct RateLimiter: Sendable {
     }
 
     /// Both statements aggregate: one row, NULL when no bucket is over its limit.
-    private func retryAfter(from result: PostgresResult) throws -> Int? {
+    private func retryAfter(from result: QueryResult) throws -> Int? {
         guard let seconds = try StoreError.onlyRow(of: result).value("retry_after") else { return nil }
         guard let retryAfter = Int(seconds) else { throw StoreError.unexpectedValue(column: "retry_after") }
         return max(1, retryAfter)

@@ -46,10 +46,12 @@ WITH found AS (
 )
 SELECT found.id::text AS id, found.status FROM found, relaxed_commit`
 
-// The gateway's NodeLookup.byIdentifier wrapped by withFreshness, with InventoryNode.columns
-// and InventoryStore.nodeIsOnline spelled out, verbatim.
+// The gateway's InventoryStore.byIdentifierSQL wrapped by withFreshness, with nodeColumns and
+// InventoryStore.nodeIsOnline spelled out, verbatim (the gateway runs it under a comment naming
+// the inventory's size class, so that a connection plans it again when the inventory has grown).
 const nodeByIdentifierSQL = `
-SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh, found.*
+SELECT coalesce(s.synced_at >= now() - make_interval(secs => $2), false) AS inventory_fresh,
+       s.node_count AS inventory_nodes, found.*
 FROM tailscale_sync_state s
 LEFT JOIN LATERAL (SELECT n.raw::text AS node_raw, ` + nodeIsOnline + ` AS node_online FROM tailscale_nodes n
 WHERE lower(n.hostname) = $1 OR lower(n.dns_name) = $1
@@ -381,9 +383,10 @@ func (s *server) tailscaleAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var fresh bool
+	var nodes int
 	var raw *string
 	var online *bool
-	err := s.pool.QueryRow(r.Context(), nodeByIdentifierSQL, identifier, inventoryMaxAgeSeconds).Scan(&fresh, &raw, &online)
+	err := s.pool.QueryRow(r.Context(), nodeByIdentifierSQL, identifier, inventoryMaxAgeSeconds).Scan(&fresh, &nodes, &raw, &online)
 	if err != nil && err != pgx.ErrNoRows {
 		writeJSON(w, 503, errorBody{"Service temporarily unavailable"})
 		return
