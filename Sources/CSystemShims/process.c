@@ -7,10 +7,6 @@ void nv_return_free_memory(void) {
     malloc_trim(0);
 }
 
-int nv_limit_malloc_arenas(int arenas) {
-    return mallopt(M_ARENA_MAX, arenas);
-}
-
 int nv_set_parent_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, signal);
 }

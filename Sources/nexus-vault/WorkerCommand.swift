@@ -9,7 +9,6 @@ import Supervisor
 /// socket activation.
 enum WorkerCommand {
     static func run(_ options: Options) throws -> Int32 {
-        limitMallocArenas()
         let child = try ChildProcess(component: "worker", options: options)
         let (link, services, settings) = (child.link, child.services, child.settings)
         _ = services.database.ping()  // connect now, so the first request does not pay for it
@@ -36,15 +35,5 @@ enum WorkerCommand {
     /// that size. Handing free pages back once a second keeps it near its working set.
     private static func returnFreeMemory() {
         nv_return_free_memory()
-    }
-
-    /// glibc gives request threads arenas of their own, up to eight per core, and each keeps
-    /// what its largest request left behind in pieces `malloc_trim` cannot return whole. With two
-    /// arenas the worker that ran an inventory refresh of 1,000 nodes stayed at 22-25 MiB
-    /// instead of 27-34 MiB, at the same throughput within the noise (measured under wrk).
-    /// An operator's own `MALLOC_ARENA_MAX` wins.
-    private static func limitMallocArenas() {
-        guard getenv("MALLOC_ARENA_MAX") == nil else { return }
-        _ = nv_limit_malloc_arenas(2)
     }
 }

@@ -23,8 +23,6 @@ int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
 // --- memory ---
 // Returns the free pages of every malloc arena to the kernel (glibc's malloc_trim).
 void nv_return_free_memory(void);
-// Caps how many malloc arenas glibc creates (M_ARENA_MAX); 1 on success.
-int nv_limit_malloc_arenas(int arenas);
 
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (PR_SET_PDEATHSIG).
