@@ -175,9 +175,9 @@ def test_the_running_service_stays_inside_the_units_sandbox():
                      and "PROT_EXEC" in line and ("PROT_WRITE" in line or "mprotect" in line)]
     assert write_execute == [], "MemoryDenyWriteExecute would refuse these"
     opened = [m.group(1) for line in lines if (m := re.search(r'open(?:at)?\([^"]*"([^"]+)"', line))]
-    # glibc reads overcommit_memory once, the first time it shrinks a thread arena's heap (the
-    # worker caps its arenas at two, so that happens); hidden by ProcSubset=pid, the open fails and
-    # glibc shrinks with MADV_DONTNEED, as it does on any host whose overcommit mode is not 2.
+    # glibc reads overcommit_memory once, the first time it shrinks a thread arena's heap (seen
+    # with MALLOC_ARENA_MAX=2, which the README offers to operators); hidden by ProcSubset=pid, the
+    # open fails and glibc shrinks with MADV_DONTNEED, as on any host whose overcommit mode is not 2.
     assert [path for path in opened if path.startswith("/proc/") and path != "/proc/sys/vm/overcommit_memory"
             and not re.match(r"/proc/(self|thread-self|\d+)/", path)] == [], "ProcSubset=pid hides these"
     assert [path for path in opened if path.startswith("/dev/") and path not in STANDARD_DEVICES] == [], \
