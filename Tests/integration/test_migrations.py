@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ MIGRATIONS = REPOSITORY / "migrations"
 sys.path.insert(0, str(REPOSITORY))
 
 from deploy.devstack.postgres import PostgresCluster, PostgresClusterError  # noqa: E402
+from deploy.devstack.processes import free_port  # noqa: E402
 
 NEXUS_VAULT_BIN = os.environ.get("NEXUS_VAULT_BIN")
 needs_cli = pytest.mark.skipif(not NEXUS_VAULT_BIN, reason="NEXUS_VAULT_BIN is not set")
@@ -106,12 +106,6 @@ INSERT INTO public.audit_logs (organization_id, user_id, event, details) VALUES
 INSERT INTO public.organization_tailscale_config (organization_id, tailscale_auth_key, description, created_by) VALUES
     ('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', 'tskey-auth-plain', 'prod key', '11111111-1111-1111-1111-111111111111');
 """
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

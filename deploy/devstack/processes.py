@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -21,9 +22,30 @@ def spawn(command: list[str], **options) -> subprocess.Popen:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port free now, below the kernel's ephemeral range: a port the kernel hands
+    out for bind(0) is also one it may give an outgoing connection (to PostgreSQL, from wrk...)
+    before our server binds it, and nginx then exits with "Address already in use" (seen in
+    CI under load)."""
+    low, _ = _ephemeral_port_range()
+    candidates = list(range(max(1024, low - 12_000), low))
+    random.shuffle(candidates)
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below the ephemeral range")
+
+
+def _ephemeral_port_range() -> tuple[int, int]:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="utf-8") as ports:
+            low, high = (int(value) for value in ports.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.05) -> None:
