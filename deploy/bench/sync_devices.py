@@ -34,7 +34,7 @@ from typing import TypeVar
 
 import psycopg
 
-from deploy.devstack.processes import http_ok, stop_process, wait_until
+from deploy.devstack.processes import http_ok, process_stats, stop_process, wait_until
 from deploy.devstack.stack import REPO, Stack, StackConfig
 
 from . import entry
@@ -181,16 +181,9 @@ def _cpu_seconds(stack: Stack) -> dict[str, float]:
     other benchmarks) run the same programs."""
     parents: dict[int, int] = {}
     seconds: dict[int, float] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="utf-8") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(name)] = int(fields[1])
-        seconds[int(name)] = sum(int(ticks) for ticks in fields[11:15]) / TICKS_PER_SECOND
+    for pid, fields in process_stats():
+        parents[pid] = int(fields[1])
+        seconds[pid] = sum(int(ticks) for ticks in fields[11:15]) / TICKS_PER_SECOND
     postmaster = int(Path(stack.postgres.data_dir, "postmaster.pid").read_text().split()[0])
     roots = {"our pool": stack.serve.pid, "postgresql": postmaster, "simulator": stack.simulator.pid,
              "nginx": stack.nginx.pid}

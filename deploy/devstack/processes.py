@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 
 
 def spawn(command: list[str], **options) -> subprocess.Popen:
@@ -77,20 +78,23 @@ def stop_process(process: subprocess.Popen | None, timeout: float = 15.0, sig: i
         process.wait(timeout=5)
 
 
-def child_pids(parent: int) -> list[int]:
-    """Direct children of a process, from /proc (workers of the supervisor, for instance)."""
-    result = []
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Every process's id and the fields of its /proc/PID/stat after the command (fields[1] is
+    the parent's id); processes that end while being read are skipped."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            if int(fields[1]) == parent:
-                result.append(int(entry))
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue
-    return sorted(result)
+        yield int(entry), fields
+
+
+def child_pids(parent: int) -> list[int]:
+    """Direct children of a process, from /proc (workers of the supervisor, for instance)."""
+    return sorted(pid for pid, fields in process_stats() if int(fields[1]) == parent)
 
 
 def process_command(pid: int) -> list[str]:

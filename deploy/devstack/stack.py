@@ -110,17 +110,7 @@ class Stack:
         """Waits for the health route through nginx; a part that exits meanwhile, or a wait
         that runs out, raises with the tails of the parts' logs, so that a start that failed
         says why instead of only that it timed out."""
-        retries = 3
-
         def healthy() -> bool:
-            nonlocal retries
-            if self.nginx is not None and self.nginx.poll() is not None and retries > 0 and self._lost_http_port():
-                # free_port() found a port free a moment ago; another process (a test run starts
-                # many stacks) took it before nginx bound it. Only the HTTP port is ours to change:
-                # the publish port is already in the service's settings.
-                retries -= 1
-                self.http_port = free_port()
-                self.start_nginx()
             for name, process in (("nexus-vault serve", self.serve), ("nginx", self.nginx)):
                 if process is not None and process.poll() is not None:
                     raise RuntimeError(f"{name} exited ({process.returncode}) while the stack started\n{self._log_tails()}")
@@ -129,14 +119,6 @@ class Stack:
             wait_until(healthy, 30, "the gateway's health route")
         except TimeoutError as timeout:
             raise TimeoutError(f"{timeout}\n{self._log_tails()}") from None
-
-    def _lost_http_port(self) -> bool:
-        """Whether nginx exited because the HTTP port it was given was taken (and we chose it)."""
-        if self.config.http_port:
-            return False
-        log = self.run_dir / "nginx.log"
-        text = log.read_text(errors="replace") if log.exists() else ""
-        return f"127.0.0.1:{self.http_port} failed (98: Address already in use)" in text
 
     def _log_tails(self, lines: int = 15) -> str:
         tails = []
