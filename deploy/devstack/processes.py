@@ -28,7 +28,7 @@ def free_port() -> int:
     before our server binds it, and nginx then exits with "Address already in use" (seen in
     CI under load)."""
     low, _ = _ephemeral_port_range()
-    candidates = list(range(max(1024, low - 12_000), low))
+    candidates = [port for port in range(max(1024, low - 12_000), low) if port not in _handed_out]
     random.shuffle(candidates)
     for port in candidates:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -36,8 +36,14 @@ def free_port() -> int:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            # Not again in this process: a port handed out may not be bound yet (a stack picks
+            # PostgreSQL's, nginx's and the simulator's ports before starting them).
+            _handed_out.add(port)
             return port
     raise RuntimeError("no free loopback port below the ephemeral range")
+
+
+_handed_out: set[int] = set()
 
 
 def _ephemeral_port_range() -> tuple[int, int]:
