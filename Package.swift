@@ -43,7 +43,7 @@ let package = Package(
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
         .target(name: "OperatingSystem", swiftSettings: lean),
-        .target(name: "Metrics", dependencies: ["CMetrics"], swiftSettings: lean),
+        .target(name: "Metrics", dependencies: ["CMetrics", "OperatingSystem"], swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL", "OperatingSystem"], swiftSettings: lean),
         .target(name: "JWT", dependencies: ["JSON", "VaultCrypto", "COpenSSL", "OperatingSystem"], swiftSettings: lean),

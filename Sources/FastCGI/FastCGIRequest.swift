@@ -7,11 +7,15 @@ public struct FastCGIRequest: Sendable {
     public let body: [UInt8]
     /// True when the client sent more than the limit (the rest was read and discarded).
     public let bodyExceededLimit: Bool
+    /// The request thread serving it, from 0: what a responder keeps per thread (the access
+    /// log's batches) is found by it.
+    public let thread: Int
 
-    public init(parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false) {
+    public init(parameters: [String: String], body: [UInt8], bodyExceededLimit: Bool = false, thread: Int = 0) {
         self.parameters = parameters
         self.body = body
         self.bodyExceededLimit = bodyExceededLimit
+        self.thread = thread
     }
 
     public var method: String { parameters["REQUEST_METHOD"] ?? "GET" }

@@ -25,6 +25,8 @@ final class RequestThread {
     private var request = FCGX_Request()
     private let waiter: Int32
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+    /// The kept connection and the drain pipe, for poll(2): filled anew before each wait.
+    private var keptWaitSet = [pollfd](repeating: pollfd(), count: 2)
 
     init(index: Int, listenDescriptor: Int32, limits: FastCGIWorker.Limits, drain: Drain) {
         self.index = index
@@ -83,16 +85,16 @@ final class RequestThread {
             default: return .failed(errno)
             }
         }
-        var descriptors = [pollfd(fd: kept, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: drain.readDescriptor, events: Int16(POLLIN), revents: 0)]
+        keptWaitSet[0] = pollfd(fd: kept, events: Int16(POLLIN), revents: 0)
+        keptWaitSet[1] = pollfd(fd: drain.readDescriptor, events: Int16(POLLIN), revents: 0)
         while true {
-            let ready = poll(&descriptors, draining ? 1 : 2, draining ? Self.drainIdleMilliseconds : -1)
+            let ready = poll(&keptWaitSet, draining ? 1 : 2, draining ? Self.drainIdleMilliseconds : -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return .failed(errno)
             }
             // A request (or nginx's close) on the kept connection is served (or seen) first.
-            if descriptors[0].revents != 0 { return .ready }
+            if keptWaitSet[0].revents != 0 { return .ready }
             if ready == 0 { return .done }  // draining, and idle long enough
             draining = true
         }
@@ -129,7 +131,7 @@ final class RequestThread {
 
     private func readRequest() -> FastCGIRequest {
         let (body, exceeded) = readBody()
-        return FastCGIRequest(parameters: readParameters(), body: body, bodyExceededLimit: exceeded)
+        return FastCGIRequest(parameters: readParameters(), body: body, bodyExceededLimit: exceeded, thread: index)
     }
 
     private func readParameters() -> [String: String] { FastCGIWorker.parameters(from: request.envp) }
@@ -158,10 +160,15 @@ final class RequestThread {
     private func write(_ response: FastCGIResponse) {
         var head: [UInt8] = []
         head.reserveCapacity(64 + response.prelude.bytes.count)
-        head += Array("Status: \(StatusLine.text(for: response.status))\r\n".utf8)
+        head += "Status: ".utf8
+        head += StatusLine.text(for: response.status).utf8
+        head += [0x0D, 0x0A]
         head += response.prelude.bytes
         for (name, value) in response.headers where HeaderBlock.isSafe(name) && HeaderBlock.isSafe(value) {
-            head += Array("\(name): \(value)\r\n".utf8)
+            head += name.utf8
+            head += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+            head += value.utf8
+            head += [0x0D, 0x0A]
         }
         head += [0x0D, 0x0A]
         put(head)

@@ -30,13 +30,31 @@ extension JSONValue {
         case .object(let object):
             output.append(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                member.value.write(to: &output)
+                Self.writeMember(member.key, member.value, first: position == 0, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// An object's compact JSON from members as given, for a writer whose keys are its own and
+    /// distinct (the access log, once per request): no `JSONObject` is built, so no key is
+    /// looked up. Keys given twice would both be written.
+    public static func serializedObjectBytes(_ members: [(String, JSONValue)], reservingCapacity capacity: Int = 256) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(capacity)
+        output.append(UInt8(ascii: "{"))
+        for (position, member) in members.enumerated() {
+            writeMember(member.0, member.1, first: position == 0, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    private static func writeMember(_ key: String, _ value: JSONValue, first: Bool, to output: inout [UInt8]) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        writeString(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        value.write(to: &output)
     }
 
     private static func format(_ value: Double) -> String {

@@ -11,30 +11,55 @@ public enum Timestamp {
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. 2026-11-22T16:40:05.123Z (what JavaScript's toISOString gives).
+    /// Calendar arithmetic of its own rather than gmtime_r: glibc's takes a process-wide lock on
+    /// every call, and every access-log line of every request thread needs one of these.
     public static func iso8601(_ seconds: Double) -> String {
         // Whole milliseconds first, so that 0.007 s never prints as .006 through binary rounding.
         let milliseconds = Int64((seconds * 1000).rounded())
-        var whole = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        let fields: [(value: Int32, width: Int, separator: UInt8)] = [
-            (parts.tm_year + 1900, 4, UInt8(ascii: "-")), (parts.tm_mon + 1, 2, UInt8(ascii: "-")),
-            (parts.tm_mday, 2, UInt8(ascii: "T")), (parts.tm_hour, 2, UInt8(ascii: ":")), (parts.tm_min, 2, UInt8(ascii: ":")),
-            (parts.tm_sec, 2, UInt8(ascii: ".")), (Int32(milliseconds % 1000), 3, UInt8(ascii: "Z")),
-        ]
-        var text: [UInt8] = []
-        text.reserveCapacity(24)
-        for field in fields {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: field.width)
-            var value = Int(field.value)
-            for index in stride(from: field.width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
+        let wholeSeconds = floorDivision(milliseconds, 1000)
+        let days = floorDivision(wholeSeconds, 86_400)
+        let secondOfDay = Int(wholeSeconds - days * 86_400)
+        let date = civilDate(daysSinceEpoch: days)
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var end = 0
+            func put(_ value: Int, width: Int, then separator: Character) {
+                var rest = value
+                for index in stride(from: end + width - 1, through: end, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                text[end + width] = separator.asciiValue!
+                end += width + 1
             }
-            text += digits
-            text.append(field.separator)
+            put(date.year, width: 4, then: "-")
+            put(date.month, width: 2, then: "-")
+            put(date.day, width: 2, then: "T")
+            put(secondOfDay / 3600, width: 2, then: ":")
+            put(secondOfDay / 60 % 60, width: 2, then: ":")
+            put(secondOfDay % 60, width: 2, then: ".")
+            put(Int(milliseconds - wholeSeconds * 1000), width: 3, then: "Z")
+            return end
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : (value - divisor + 1) / divisor
+    }
+
+    /// Civil-from-days (proleptic Gregorian calendar), after Howard Hinnant's algorithm: the
+    /// inverse of `unixSeconds(year:month:day:...)` below. Years outside 0...9999 print their
+    /// last four digits.
+    private static func civilDate(daysSinceEpoch: Int64) -> (year: Int, month: Int, day: Int) {
+        let shifted = Int(daysSinceEpoch) + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (((year % 10_000) + 10_000) % 10_000, month, day)
     }
 
     public static func nowISO8601() -> String { iso8601(now()) }

@@ -19,6 +19,13 @@ extension StringProtocol {
     /// The text without `characters` at either end. Character by character: "\r\n" is one
     /// Character in Swift, and it is whitespace.
     public func trimmed(_ characters: TrimmedCharacters) -> String {
+        // Most texts (a header value, a token) start and end with a visible ASCII character:
+        // then neither end is trimmed, and no Character needs to be formed (a grapheme
+        // cluster that ends in such a byte begins with a scalar that is not whitespace).
+        let text = String(self)
+        if let head = text.utf8.first, let tail = text.utf8.last, (0x21...0x7E).contains(head), (0x21...0x7E).contains(tail) {
+            return text
+        }
         guard let first = firstIndex(where: { !characters.contains($0) }),
               let last = lastIndex(where: { !characters.contains($0) })
         else { return "" }

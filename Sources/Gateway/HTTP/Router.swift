@@ -12,12 +12,13 @@ public final class GatewayRouter: FastCGIResponder {
     private let services: Services
     private let functions: [String: GatewayFunction]
     private let writer: ResponseWriter
-    private let accessLog = AccessLog()
+    private let accessLog: AccessLog
 
     public init(services: Services, functions: [GatewayFunction]) {
         self.services = services
         self.functions = Dictionary(functions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.writer = ResponseWriter(corsAllowOrigin: services.settings.corsAllowOrigin)
+        self.accessLog = AccessLog(threads: services.settings.pool.threadsPerWorker)
     }
 
     public func respond(to request: FastCGIRequest) -> FastCGIResponse {
@@ -33,7 +34,7 @@ public final class GatewayRouter: FastCGIResponder {
             ("duration_ms", .double((seconds * 100_000).rounded() / 100)),
             ("pid", .int(services.logger.pid)), ("user_id", .optional(outcome?.userID)),
             ("client", .string(request.parameters["REMOTE_ADDR"] ?? "unknown")),
-        ])
+        ], thread: request.thread)
         return response
     }
 
