@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "VaultCrypto", "OperatingSystem"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "VaultCrypto"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "VaultCrypto", "OperatingSystem"]),
         .testTarget(name: "TailscaleTests", dependencies: ["Tailscale", "CurlHTTP", "JSON", "OperatingSystem"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "FastCGI", "VaultCrypto", "JWT", "Postgres", "Tailscale", "OperatingSystem"]),

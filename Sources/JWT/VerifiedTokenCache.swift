@@ -10,7 +10,13 @@ import OperatingSystem
 /// again on every use. An entry is kept at most `maximumAgeSeconds`, and only while the key set
 /// it was verified against is the current one (`keySetGeneration`): a signing key removed from
 /// the JWKS stops being honoured as soon as the set without it is loaded. Bounded: when full, it
-/// starts over.
+/// drops the entries past their age, and starts over if none were.
+///
+/// Sized for the users who poll at once: a portal of a thousand people enrolling polls with a
+/// thousand tokens, and a cache smaller than that (it held 256) starts over before any token
+/// comes round again, so nothing is ever found. An entry is a token and its claims, one to two
+/// KiB: 2,048 of them are at most about 4 MiB per worker, reached only with that many users
+/// polling within a minute.
 final class VerifiedTokenCache: Sendable {
     private struct Entries {
         var keySetGeneration = 0
@@ -21,7 +27,7 @@ final class VerifiedTokenCache: Sendable {
     let maximumAgeSeconds: Int64
     private let entries = Locked(Entries())
 
-    init(capacity: Int = 256, maximumAgeSeconds: Int64 = 60) {
+    init(capacity: Int = 2048, maximumAgeSeconds: Int64 = 60) {
         self.capacity = capacity
         self.maximumAgeSeconds = maximumAgeSeconds
     }
@@ -36,9 +42,13 @@ final class VerifiedTokenCache: Sendable {
 
     func remember(_ claims: JWTClaims, for token: String, keySetGeneration: Int, now: Int64) {
         entries.withLock { entries in
-            if entries.keySetGeneration != keySetGeneration || entries.byToken.count >= capacity {
+            if entries.keySetGeneration != keySetGeneration {
                 entries.byToken.removeAll(keepingCapacity: true)
                 entries.keySetGeneration = keySetGeneration
+            }
+            if entries.byToken.count >= capacity {
+                entries.byToken = entries.byToken.filter { now - $0.value.verifiedAt < maximumAgeSeconds }
+                if entries.byToken.count >= capacity { entries.byToken.removeAll(keepingCapacity: true) }
             }
             entries.byToken[token] = (claims, now)
         }

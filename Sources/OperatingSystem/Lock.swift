@@ -78,6 +78,7 @@ public final class Condition: @unchecked Sendable {
         return pthread_cond_timedwait(condition, lock.mutex, &limit) != ETIMEDOUT
     }
 
-    /// Wakes one waiter; call with the lock held.
+    /// Wakes one waiter. Call it after changing, under the lock, what the waiter checks under
+    /// the lock before it waits: then no wake-up is lost, whether the lock is still held or not.
     public func signal() { pthread_cond_signal(condition) }
 }

@@ -8,17 +8,32 @@ import OperatingSystem
 /// opens `withConnection`) gets the same connection back, as it did when a process had only
 /// one: nesting can neither deadlock the pool nor split a transaction. When every connection
 /// is out, a thread waits up to `waitSeconds`, then fails with `.unavailable`.
+///
+/// Waiting threads are served in order of arrival, and a returned connection is handed to the
+/// first of them directly: with more request threads than connections (16 requests in flight
+/// per worker on 4 connections, under load), a connection put back for anyone to take was
+/// often taken by a thread that had just arrived, and the one woken for it went back to sleep:
+/// a wasted wake-up per request, and a tail of requests that kept losing.
 final class ConnectionPool: @unchecked Sendable {
     private let lock = Lock()
-    private let returned: Condition
     private let waitSeconds: Double
     /// Most recently returned last: the busiest connections stay warm, the rest stay unopened.
+    /// Empty whenever a thread is waiting.
     private var idle: [DatabaseConnection]
     private var held: [pthread_t: (connection: DatabaseConnection, depth: Int)] = [:]
+    /// Longest waiting first (at most one per request thread).
+    private var waiting: [Waiter] = []
+
+    /// One waiting thread: woken when a connection was handed to it.
+    private final class Waiter {
+        let handedOver: Condition
+        var connection: DatabaseConnection?
+
+        init(lock: Lock) { handedOver = Condition(lock: lock) }
+    }
 
     init(size: Int, waitSeconds: Double, makeConnection: () -> DatabaseConnection) {
         idle = (0..<max(1, size)).map { _ in makeConnection() }.reversed()
-        returned = Condition(lock: lock)
         self.waitSeconds = waitSeconds
     }
 
@@ -30,29 +45,49 @@ final class ConnectionPool: @unchecked Sendable {
                 held[thread] = (lease.connection, lease.depth + 1)
                 return (lease.connection, false)
             }
-            let deadline = MonotonicClock.seconds() + waitSeconds
-            while idle.isEmpty {
-                if !returned.wait(until: deadline), idle.isEmpty {
-                    throw DatabaseError(kind: .unavailable, message: "every database connection of this process stayed busy for \(waitSeconds) s")
-                }
+            let connection: DatabaseConnection
+            if waiting.isEmpty, let free = idle.popLast() {
+                connection = free
+            } else {
+                connection = try waitForHandover()
             }
-            let connection = idle.removeLast()
             held[thread] = (connection, 1)
             return (connection, true)
         }
     }
 
+    /// With the lock held.
+    private func waitForHandover() throws(DatabaseError) -> DatabaseConnection {
+        let waiter = Waiter(lock: lock)
+        waiting.append(waiter)
+        let deadline = MonotonicClock.seconds() + waitSeconds
+        while true {
+            if let connection = waiter.connection { return connection }
+            if !waiter.handedOver.wait(until: deadline), waiter.connection == nil {
+                waiting.removeAll { $0 === waiter }
+                throw DatabaseError(kind: .unavailable, message: "every database connection of this process stayed busy for \(waitSeconds) s")
+            }
+        }
+    }
+
     func release() {
         let thread = pthread_self()
-        lock.withLock {
-            guard let lease = held[thread] else { return }
+        let next: Waiter? = lock.withLock {
+            guard let lease = held[thread] else { return nil }
             if lease.depth > 1 {
                 held[thread] = (lease.connection, lease.depth - 1)
-                return
+                return nil
             }
             held[thread] = nil
-            idle.append(lease.connection)
-            returned.signal()
+            guard !waiting.isEmpty else {
+                idle.append(lease.connection)
+                return nil
+            }
+            let next = waiting.removeFirst()
+            next.connection = lease.connection
+            return next
         }
+        // After the unlock, so that the thread does not wake into a lock still held.
+        next?.handedOver.signal()
     }
 }

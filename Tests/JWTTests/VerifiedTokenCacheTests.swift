@@ -36,6 +36,26 @@ final class VerifiedTokenCacheTests: XCTestCase {
         XCTAssertNotNil(cache.claims(for: "c", keySetGeneration: 0, now: 1))
     }
 
+    /// Full, the cache first makes room by dropping entries past their age; the others stay.
+    func testAFullCacheDropsAgedEntriesBeforeStartingOver() {
+        let cache = VerifiedTokenCache(capacity: 2, maximumAgeSeconds: 60)
+        let claims = JWTClaimsFixture.make()
+        cache.remember(claims, for: "old", keySetGeneration: 0, now: 0)
+        cache.remember(claims, for: "recent", keySetGeneration: 0, now: 50)
+        cache.remember(claims, for: "new", keySetGeneration: 0, now: 70)  // "old" is 70 s old
+        XCTAssertNotNil(cache.claims(for: "recent", keySetGeneration: 0, now: 71))
+        XCTAssertNotNil(cache.claims(for: "new", keySetGeneration: 0, now: 71))
+    }
+
+    /// A thousand users polling in turn are all found again (the cache once held 256 and
+    /// started over before any token came round).
+    func testAThousandPollingTokensStayCached() {
+        let cache = VerifiedTokenCache()
+        let claims = JWTClaimsFixture.make()
+        for user in 0..<1000 { cache.remember(claims, for: "token-\(user)", keySetGeneration: 0, now: 0) }
+        XCTAssertTrue((0..<1000).allSatisfy { cache.claims(for: "token-\($0)", keySetGeneration: 0, now: 5) != nil })
+    }
+
     /// A token verified against an older key set is checked again against the new one.
     func testANewKeySetForgetsTokensVerifiedBeforeIt() {
         let cache = VerifiedTokenCache()
