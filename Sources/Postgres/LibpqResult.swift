@@ -45,6 +45,7 @@ enum LibpqResult {
     private static func rows(of result: OpaquePointer) -> [ResultRow] {
         let columnCount = PQnfields(result)
         var columnIndex: [String: Int] = [:]
+        columnIndex.reserveCapacity(Int(columnCount))
         for column in 0..<columnCount {
             let name = String(cString: PQfname(result, column))
             // With duplicate names (`SELECT a.id, b.id`) the first one wins, as in most drivers.
