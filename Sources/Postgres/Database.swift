@@ -31,11 +31,17 @@ public final class Database: @unchecked Sendable {
     /// When the connection turns out to be lost on the first statement of `body` (typically
     /// the server restarted between requests), nothing can have been committed, so `body` runs
     /// once more on a fresh connection. A loss later in `body` is thrown as `.unavailable`.
+    ///
+    /// - Parameter closingAfterwards: close the connection when `body` is done (the next user
+    ///   of its pool slot connects anew), for a body that sends a bulk statement: libpq keeps a
+    ///   connection's buffers at the largest size it ever needed. Ignored when nested: the
+    ///   outermost caller's connection stays open for it.
     @discardableResult
-    public func withConnection<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
+    public func withConnection<T>(closingAfterwards: Bool = false, _ body: (DatabaseConnection) throws -> T) throws -> T {
         let (connection, outermost) = try counted { () throws(DatabaseError) in try pool.acquire() }
         defer { pool.release() }
         guard outermost else { return try body(connection) }
+        defer { if closingAfterwards { connection.close() } }
         return try counted { try withLiveConnection(connection, body) }
     }
 

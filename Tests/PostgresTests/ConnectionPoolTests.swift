@@ -62,4 +62,19 @@ final class ConnectionPoolTests: XCTestCase {
         }
         XCTAssertEqual(pids.0, pids.1)
     }
+
+    /// A body run `closingAfterwards` leaves its pool slot to connect anew; nested, it leaves
+    /// the outer caller's connection open.
+    func testClosingAfterwardsReconnectsTheSlotButNotANestedCallersConnection() throws {
+        let database = try makeDatabase()
+        let first = try database.withConnection(closingAfterwards: true) { try TestDatabase.backendPid(of: $0) }
+        let second = try database.withConnection { try TestDatabase.backendPid(of: $0) }
+        XCTAssertNotEqual(first, second)
+        let (outer, after) = try database.withConnection { connection in
+            try database.withConnection(closingAfterwards: true) { _ in }
+            return (try TestDatabase.backendPid(of: connection), try TestDatabase.backendPid(of: connection))
+        }
+        XCTAssertEqual(outer, second)
+        XCTAssertEqual(after, second)
+    }
 }

@@ -44,9 +44,10 @@ def _memory_line(run: BenchRun) -> str:
     if run.memory is None:
         return "memory: not measured"
     workers = ", ".join(f"{kib / 1024:.1f}" for kib in run.memory.worker_kib.values()) or "none found"
+    private = ", ".join(f"{kib / 1024:.1f}" for kib in run.memory.worker_private_kib.values()) or "none found"
     return (f"memory (VmRSS after the runs): supervisor {run.memory.supervisor_kib / 1024:.1f} MiB; "
-            f"workers {workers} MiB; largest worker seen after any scenario "
-            f"{run.peak_worker_kib / 1024:.1f} MiB")
+            f"workers {workers} MiB (private pages {private} MiB, the rest shared libraries); "
+            f"largest worker seen after any scenario {run.peak_worker_kib / 1024:.1f} MiB")
 
 
 def write_json(run: BenchRun, path: Path) -> None:

@@ -23,6 +23,9 @@ int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
 // --- memory ---
 // Returns the free pages of every malloc arena to the kernel (glibc's malloc_trim).
 void nv_return_free_memory(void);
+// Fixes glibc's mmap threshold at `bytes` (mallopt M_MMAP_THRESHOLD), which also stops glibc
+// from raising it each time a large mapped block is freed; 0 on failure.
+int nv_fix_mmap_threshold(int bytes);
 
 // --- process ---
 // Asks the kernel to send `signal` to this process when its parent dies (PR_SET_PDEATHSIG).
