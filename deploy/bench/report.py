@@ -45,8 +45,9 @@ def _memory_line(run: BenchRun) -> str:
         return "memory: not measured"
     workers = ", ".join(f"{kib / 1024:.1f}" for kib in run.memory.worker_kib.values()) or "none found"
     private = ", ".join(f"{kib / 1024:.1f}" for kib in run.memory.worker_private_kib.values()) or "none found"
+    pss = ", ".join(f"{kib / 1024:.1f}" for kib in run.memory.worker_pss_kib.values()) or "none found"
     return (f"memory (VmRSS after the runs): supervisor {run.memory.supervisor_kib / 1024:.1f} MiB; "
-            f"workers {workers} MiB (private pages {private} MiB, the rest shared libraries); "
+            f"workers {workers} MiB (private pages {private} MiB, the rest shared libraries; Pss {pss} MiB); "
             f"largest worker seen after any scenario {run.peak_worker_kib / 1024:.1f} MiB")
 
 
