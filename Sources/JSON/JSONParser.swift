@@ -193,8 +193,19 @@ public struct JSONParser {
             case 0x00..<0x20:
                 throw error(.controlCharacterInString)
             default:
-                highBits |= byte
-                index += 1
+                // The run of plain bytes up to the next quote, backslash or control character,
+                // in one tight pass (most strings are one run).
+                let from = index
+                index = bytes.withUnsafeBufferPointer { buffer in
+                    var position = from
+                    while position < buffer.count {
+                        let plain = buffer[position]
+                        if plain == UInt8(ascii: "\"") || plain == UInt8(ascii: "\\") || plain < 0x20 { break }
+                        highBits |= plain
+                        position += 1
+                    }
+                    return position
+                }
             }
         }
     }

@@ -23,7 +23,10 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     /// Positions of `members` by key; nil while the object is small.
     private var positions: [String: Int]?
 
-    static let indexedFrom = 16
+    /// A Tailscale device object has about 25 members, parsed on every inventory lookup: a scan
+    /// of that many short keys costs less than hashing each (16 cost a device parse 14 % more
+    /// instructions, by callgrind).
+    static let indexedFrom = 32
 
     public init() { members = [] }
 
