@@ -78,4 +78,12 @@ final class ClaimTests: XCTestCase {
             assertRejected(hs256(withForeignIssuer), by: verifier, with: .wrongIssuer)
         }
     }
+
+    /// `is_anonymous` counts only as the boolean true; anything else is a normal sign-in.
+    func testAnonymousSignInIsReadFromItsClaim() throws {
+        let verifier = try makeVerifier()
+        XCTAssertTrue(try verifier.verify(hs256(userClaims(["is_anonymous": .bool(true)]))).isAnonymous)
+        XCTAssertFalse(try verifier.verify(hs256(userClaims(["is_anonymous": .string("true")]))).isAnonymous)
+        XCTAssertFalse(try verifier.verify(hs256(userClaims())).isAnonymous)
+    }
 }

@@ -60,7 +60,7 @@ public struct Authenticator {
         case (.serviceRole, _): return Principal(tokenRole: .serviceRole, userID: claims.subject, profileLoader: nil)
         case (.authenticated, _):
             guard let subject = claims.subject else { throw APIError.invalidAuthentication }
-            return Principal(tokenRole: .authenticated, userID: subject, isAnonymousSignIn: claims.raw["is_anonymous"] == .bool(true),
+            return Principal(tokenRole: .authenticated, userID: subject, isAnonymousSignIn: claims.isAnonymous,
                              profileLoader: ProfileLoader(userID: subject, database: database))
         }
     }
