@@ -1,7 +1,7 @@
 import JSON
 
 /// The registered and Supabase claims of a verified token.
-public struct JWTClaims: Sendable {
+public struct JWTClaims: Sendable, Equatable {
     /// `sub`: for user tokens, the user's UUID.
     public let subject: String?
     public let role: JWTRole

@@ -9,7 +9,6 @@ import Supervisor
 /// socket activation.
 enum WorkerCommand {
     static func run(_ options: Options) throws -> Int32 {
-        keepLargeBlocksMapped()
         let child = try ChildProcess(component: "worker", options: options)
         let (link, services, settings) = (child.link, child.services, child.settings)
         _ = services.database.ping()  // connect now, so the first request does not pay for it
@@ -36,15 +35,5 @@ enum WorkerCommand {
     /// that size. Handing free pages back once a second keeps it near its working set.
     private static func returnFreeMemory() {
         nv_return_free_memory()
-    }
-
-    /// Blocks of 128 KiB and more (an inventory refresh's device list, its records for the
-    /// database) get mappings of their own, unmapped when freed. glibc's default raises that
-    /// threshold to the size of each large block freed, so after the first refresh the next
-    /// one's buffers came from an arena, among small blocks that kept its pages in use: the
-    /// refreshing worker stayed 3-4 MiB larger after every refresh. Request bodies are 64 KiB
-    /// at most, so no request pays for a mapping.
-    private static func keepLargeBlocksMapped() {
-        _ = nv_fix_mmap_threshold(128 * 1024)
     }
 }
