@@ -14,9 +14,8 @@ public struct JWTClaims: Sendable, Equatable {
     public let issuedAt: Int64?
     public let email: String?
     /// Supabase's `is_anonymous`: the user signed in anonymously (false when absent or not a
-    /// boolean). Only the claims the service reads are kept: a worker keeps the claims of the
-    /// tokens it verified recently (`VerifiedTokenCache`), and the whole payload of each cost
-    /// about half a KiB more per token.
+    /// boolean). Only the claims the service reads are kept, not the whole payload: a worker
+    /// keeps the claims of every token it verified recently (`VerifiedTokenCache`).
     public let isAnonymous: Bool
 }
 

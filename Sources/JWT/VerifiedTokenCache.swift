@@ -14,9 +14,9 @@ import OperatingSystem
 ///
 /// Sized for the users who poll at once: a portal of a thousand people enrolling polls with a
 /// thousand tokens, and a cache smaller than that (it held 256) starts over before any token
-/// comes round again, so nothing is ever found. An entry is a token and its claims, one to two
-/// KiB: 2,048 of them are at most about 4 MiB per worker, reached only with that many users
-/// polling within a minute.
+/// comes round again, so nothing is ever found. An entry is a token and its claims, about a
+/// KiB (a worker grew by about 1 MiB with a thousand users polling): 2,048 of them are about
+/// 2 MiB per worker, reached only with that many users polling within a minute.
 final class VerifiedTokenCache: Sendable {
     private struct Entries {
         var keySetGeneration = 0

@@ -22,13 +22,13 @@ public enum Timestamp {
         let date = civilDate(daysSinceEpoch: days)
         return String(unsafeUninitializedCapacity: 24) { text in
             var end = 0
-            func put(_ value: Int, width: Int, then separator: Character) {
+            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
                 var rest = value
                 for index in stride(from: end + width - 1, through: end, by: -1) {
                     text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
                     rest /= 10
                 }
-                text[end + width] = separator.asciiValue!
+                text[end + width] = UInt8(ascii: separator)
                 end += width + 1
             }
             put(date.year, width: 4, then: "-")
