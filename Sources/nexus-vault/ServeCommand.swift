@@ -18,9 +18,10 @@ enum ServeCommand {
         guard MetricsTable.createForChildren() else { throw UsageError("cannot create the metrics table") }
         // One table of per-host counters for every worker of every generation.
         guard let hostCounters = HostCounters.createForChildren() else { throw UsageError("cannot create the host counters") }
-        let environment = ProcessEnvironment.list().filter {
+        let inherited = ProcessEnvironment.list()
+        let environment = inherited.filter {
             !$0.hasPrefix(WorkerLink.supervisorPIDVariable + "=") && !$0.hasPrefix(HostCounters.descriptorVariable + "=")
-        } + ["\(WorkerLink.supervisorPIDVariable)=\(getpid())", hostCounters]
+        } + ["\(WorkerLink.supervisorPIDVariable)=\(getpid())", hostCounters] + libraryInitialization(inherited)
         let envFileArguments = options.envFile.map { ["--env-file", $0] } ?? []
         func configuration(_ settings: Settings) -> SupervisorConfiguration {
             var children = [ChildSpec(name: "worker", arguments: ["worker"] + envFileArguments,
@@ -38,6 +39,17 @@ enum ServeCommand {
                                     reloader: { configuration(try options.loadSettings()) },
                                     log: { logger.info($0) })
         return supervisor.run()
+    }
+
+    /// GnuTLS comes in with libpq's and libcurl's LDAP and RTMP libraries, none of which the
+    /// service uses (libpq and libcurl speak TLS through OpenSSL, libcurl only http and https),
+    /// yet it initializes itself on load: priorities, p11-kit, its ASN.1 trees. Skipping that
+    /// made each child about 0.85 MiB smaller (VmRSS, 18.2 -> 17.4 MiB for an idle worker). A
+    /// library that does use GnuTLS (libldap, for an LDAP service lookup) initializes it
+    /// explicitly. An operator's own value is kept.
+    static func libraryInitialization(_ inherited: [String]) -> [String] {
+        let variable = "GNUTLS_NO_IMPLICIT_INIT"
+        return inherited.contains { $0.hasPrefix(variable + "=") } ? [] : [variable + "=1"]
     }
 
     static func listenAddress(_ pool: Settings.Pool) throws -> ListenAddress {
