@@ -77,7 +77,7 @@ def test_the_units_say_what_the_deployment_needs():
     service, socket, migrate = (unit_settings(name) for name in UNIT_NAMES)
     assert service["Type"] == ["notify"] and service["NotifyAccess"] == ["main"]
     assert service["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
-    assert service["Environment"] == ["FCGI_LISTEN=systemd"]
+    assert service["Environment"] == ["FCGI_LISTEN=systemd", "GNUTLS_NO_IMPLICIT_INIT=1"]
     assert "ExecStartPre" not in service, "migrations run in their own unit, as their own role"
     assert "nexus-vault-migrate.service" in service["Requires"][0] and "nexus-vault.socket" in service["Requires"][0]
     assert (socket["SocketGroup"], socket["SocketMode"], socket["DirectoryMode"]) == (["www-data"], ["0660"], ["0755"])
@@ -149,19 +149,24 @@ def test_the_running_service_stays_inside_the_units_sandbox():
         supervisor = child_pids(traced.pid)[0]  # signals go to serve itself, not to strace
         with psycopg.connect(stack.postgres.url(), autocommit=True) as db:
             user = World(stack, db).user(role="org_admin")
+        notify.setblocking(False)
+        notices: list[str] = []
+
+        def received(message: str) -> bool:
+            while True:
+                try:
+                    notices.append(notify.recv(4096).decode())
+                except BlockingIOError:
+                    return any(message in notice for notice in notices)
+
         exercise(stack, user)
+        # READY=1 comes once every worker answers; one answer may come from the first alone.
+        wait_until(lambda: received("READY=1"), 30, "READY=1 from the traced service")
         os.kill(supervisor, signal.SIGHUP)  # a reload spawns a new generation of workers
         wait_until(lambda: exercise(stack, user), 30, "answers after the reload")
         os.kill(supervisor, signal.SIGTERM)
         traced.wait(timeout=60)
-        notify.setblocking(False)
-        notices = []
-        while True:
-            try:
-                notices.append(notify.recv(4096).decode())
-            except BlockingIOError:
-                break
-        assert any("READY=1" in notice for notice in notices) and any("STOPPING=1" in n for n in notices), notices
+        assert received("STOPPING=1"), notices
     finally:
         notify.close()
         if traced is not None and traced.poll() is None:
