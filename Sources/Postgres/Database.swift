@@ -8,7 +8,7 @@ public final class Database: @unchecked Sendable {
     /// `.unavailable` instead of each paying for a connection attempt.
     private static let reconnectIntervalSeconds = 0.25
 
-    private let pool: ConnectionPool
+    let pool: ConnectionPool
     private let failureLock = Lock()
     private var lastFailedConnect: Double?
 
@@ -43,6 +43,55 @@ public final class Database: @unchecked Sendable {
         guard outermost else { return try body(connection) }
         defer { if closingAfterwards { connection.close() } }
         return try counted { try withLiveConnection(connection, body) }
+    }
+
+    /// Runs one statement in a transaction of its own and returns its answer.
+    ///
+    /// When every connection is busy, the statement waits in line with the threads waiting for
+    /// a connection; the next of them handed a connection for a statement sends it, together
+    /// with every statement queued by then, in one pipeline (`ConnectionPool`,
+    /// `DatabaseConnection.pipeline`). Inside a `withConnection` body it runs on that body's
+    /// connection, in its transaction.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresBindable?] = []) throws -> QueryResult {
+        let statement = Statement(sql, parameters)
+        switch try counted({ () throws(DatabaseError) in try pool.acquire(for: statement) }) {
+        case .nested(let connection):
+            defer { pool.release() }
+            return try connection.query(sql, parameters)
+        case .answered(let outcome):
+            return try counted { () throws(DatabaseError) in try outcome.get() }
+        case .connection(let connection, let queued) where queued.isEmpty:
+            defer { pool.release() }
+            return try counted { try withLiveConnection(connection) { connection in try connection.query(sql, parameters) } }
+        case .connection(let connection, let queued):
+            defer { pool.release() }
+            var own: Result<QueryResult, DatabaseError>?
+            let statements = [statement] + queued.map(\.statement)
+            func answer(_ index: Int, _ outcome: Result<QueryResult, DatabaseError>) {
+                if index == 0 { own = outcome } else { pool.answer(queued[index - 1], with: outcome) }
+            }
+            runPipeline(statements, on: connection, answer: answer)
+            return try counted { () throws(DatabaseError) in try own!.get() }
+        }
+    }
+
+    /// Answers every statement, whatever happens to the connection.
+    private func runPipeline(_ statements: [Statement], on connection: DatabaseConnection,
+                             answer: (Int, Result<QueryResult, DatabaseError>) -> Void) {
+        func fail(_ error: DatabaseError) {
+            for index in statements.indices { answer(index, .failure(error)) }
+        }
+        do {
+            try connectIfNeeded(connection)
+            guard connection.pipeline(statements, answer: answer) != nil else { return }
+            // Lost before the first answer (a connection the server dropped while idle):
+            // nothing was committed, so the pipeline runs once more on a fresh connection.
+            try reconnect(connection)
+            if let lostAgain = connection.pipeline(statements, answer: answer) { fail(lostAgain) }
+        } catch {
+            fail(error)
+        }
     }
 
     /// Counts what the outermost `withConnection` throws (a nested one's error passes through it).

@@ -125,7 +125,8 @@ public final class DatabaseConnection {
         return tag
     }
 
-    private func preparedStatement(for sql: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
+    /// Used by `pipeline` too (Pipeline.swift).
+    func preparedStatement(for sql: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
         if let name = preparedStatements.name(for: sql) { return name }
         let name = "s\(preparedStatements.count + 1)"
         _ = try LibpqResult.consume(PQprepare(connection, name, sql, 0, nil), from: connection)
@@ -134,9 +135,18 @@ public final class DatabaseConnection {
     }
 
     private func liveHandle() throws(DatabaseError) -> OpaquePointer {
-        guard let handle, PQstatus(handle) == CONNECTION_OK else {
+        guard let handle = liveConnection() else {
             throw DatabaseError(kind: .unavailable, message: "not connected to the database")
         }
         return handle
+    }
+
+    func liveConnection() -> OpaquePointer? {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return nil }
+        return handle
+    }
+
+    func countStatementsSent(_ count: Int) {
+        statementsSent += count
     }
 }

@@ -144,8 +144,6 @@ enum DeviceRevocationStore {
     }
 
     static func due(firstRetryAfterSeconds: Int, limit: Int, in database: Database) throws -> [String] {
-        try database.withConnection { connection in
-            try connection.query(dueSQL, [firstRetryAfterSeconds, limit]).rows.map { try $0.required("device_id") }
-        }
+        try database.query(dueSQL, [firstRetryAfterSeconds, limit]).rows.map { try $0.required("device_id") }
     }
 }

@@ -68,10 +68,8 @@ extension DeviceStore {
     /// The caller's device with this fingerprint, its `last_seen` refreshed unless it was
     /// revoked or deactivated; nil when the caller has none.
     static func touchEnrolled(fingerprint: String, userID: String, in database: Database) throws -> EnrolledDevice? {
-        try database.withConnection { connection in
-            guard let row = try connection.query(touchEnrolledSQL, [fingerprint, userID]).first else { return nil }
-            return EnrolledDevice(id: try row.required("id"), status: try DeviceStatus.parse(row.value("status")))
-        }
+        guard let row = try database.query(touchEnrolledSQL, [fingerprint, userID]).first else { return nil }
+        return EnrolledDevice(id: try row.required("id"), status: try DeviceStatus.parse(row.value("status")))
     }
 
     // `devices.fingerprint` is unique, which is what makes 50 concurrent enrolls of one

@@ -34,7 +34,7 @@ extension DeviceStore {
         // One row more than asked tells whether another page follows, without counting.
         let parameters: [PostgresBindable?] = [key, cursor].compactMap { $0 } as [PostgresBindable?] + [limit + 1]
         let sql = statement(scope, continued: cursor != nil)
-        let rows = try database.withConnection { try $0.query(sql, parameters).rows }
+        let rows = try database.query(sql, parameters).rows
         let page = rows.prefix(limit)
         return ListingPage(devices: try page.map(listedDevice), nextCursor: rows.count > limit ? try page.last?.required("id") : nil)
     }

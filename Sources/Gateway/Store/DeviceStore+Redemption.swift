@@ -53,7 +53,7 @@ extension DeviceStore {
 
     /// The device this token was issued for; nil when it names none.
     static func redeemable(by token: EnrollmentToken, in database: Database) throws -> RedeemableDevice? {
-        let row = try database.withConnection { connection in try connection.query(redeemableSQL, [token.hash, token.raw]).first }
+        let row = try database.query(redeemableSQL, [token.hash, token.raw]).first
         guard let row else { return nil }
         let id = try row.required("id")
         return RedeemableDevice(

@@ -50,7 +50,7 @@ extension DeviceStore {
     /// Joining devices whose own key is in a client's hands and not yet seen used, the least
     /// recently checked first.
     static func keysDue(limit: Int, in database: Database) throws -> [(deviceID: String, keyID: String)] {
-        let rows = try database.withConnection { connection in try connection.query(keysDueSQL, [limit]).rows }
+        let rows = try database.query(keysDueSQL, [limit]).rows
         return try rows.map { row in (try row.required("id"), try row.required("tailscale_key_id")) }
     }
 
@@ -64,9 +64,7 @@ extension DeviceStore {
     /// Records what the API said of each device's key (checked now; used or not), in one statement.
     static func recordKeyStates(_ states: [(deviceID: String, used: Bool)], in database: Database) throws {
         let records = JSONValue.array(states.map { .object(JSONObject([("id", .string($0.deviceID)), ("used", .bool($0.used))])) })
-        try database.withConnection { connection in
-            _ = try connection.query(recordKeyStatesSQL, [records.serialized()])
-        }
+        _ = try database.query(recordKeyStatesSQL, [records.serialized()])
     }
 
     // The enrollment is over once a node is linked: the token and the stored auth key are

@@ -19,7 +19,7 @@ enum DeviceStore {
     /// The device with this id (lower case), for an access check; nil when there is none.
     static func accessible(id: String, in database: Database) throws -> AccessibleDevice? {
         guard UUIDText.isValid(id) else { return nil }
-        let row = try database.withConnection { connection in try connection.query(accessibleSQL, [id]).first }
+        let row = try database.query(accessibleSQL, [id]).first
         guard let row else { return nil }
         return AccessibleDevice(id: try row.required("id"), userID: try row.required("user_id"),
                                 organizationID: try row.value("organization_id"), name: try row.required("name"),
@@ -44,7 +44,7 @@ enum DeviceStore {
     /// device); nil when no device has this id.
     static func joining(id: String, maxAgeSeconds: Int, in database: Database) throws -> (JoiningDevice, fresh: Bool)? {
         guard UUIDText.isValid(id) else { return nil }
-        let row = try database.withConnection { connection in try connection.query(joiningSQL, [id, maxAgeSeconds]).first }
+        let row = try database.query(joiningSQL, [id, maxAgeSeconds]).first
         guard let row else { return nil }
         let device = JoiningDevice(id: try row.required("id"), userID: try row.required("user_id"),
                                    organizationID: try row.value("organization_id"), status: try DeviceStatus.parse(row.value("status")),
@@ -66,9 +66,7 @@ enum DeviceStore {
     /// organization's tags.
     static func nodes(ofOrganization organizationID: String, in database: Database) throws
         -> (linkedHere: Set<String>, linkedElsewhere: Set<String>, tags: Set<String>) {
-        let row = try database.withConnection { connection in
-            try StoreError.onlyRow(of: connection.query(nodesOfOrganizationSQL, [organizationID]))
-        }
+        let row = try StoreError.onlyRow(of: database.query(nodesOfOrganizationSQL, [organizationID]))
         return (try stringSet(row, "linked_here"), try stringSet(row, "linked_elsewhere"), try stringSet(row, "tags"))
     }
 
@@ -79,9 +77,7 @@ enum DeviceStore {
 
     /// The node ids linked to the user's devices.
     static func nodes(ofUser userID: String, in database: Database) throws -> Set<String> {
-        let row = try database.withConnection { connection in
-            try StoreError.onlyRow(of: connection.query(nodesOfUserSQL, [userID]))
-        }
+        let row = try StoreError.onlyRow(of: database.query(nodesOfUserSQL, [userID]))
         return try stringSet(row, "linked")
     }
 

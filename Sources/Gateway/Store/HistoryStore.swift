@@ -40,8 +40,6 @@ enum HistoryStore {
 
     /// A `tailscale_link_ambiguous` event, unless the device has one naming the same candidates.
     static func recordAmbiguity(deviceID: String, details: JSONValue, clientAddress: String, in database: Database) throws {
-        try database.withConnection { connection in
-            try connection.query(recordAmbiguitySQL, [deviceID, details.serialized(), clientAddress])
-        }
+        try database.query(recordAmbiguitySQL, [deviceID, details.serialized(), clientAddress])
     }
 }

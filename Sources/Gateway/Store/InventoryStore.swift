@@ -86,7 +86,7 @@ enum InventoryStore {
     }
 
     private static func freshNode(_ sql: String, key: String, maxAgeSeconds: Int, in database: Database) throws -> (InventoryNode?, fresh: Bool) {
-        let row = try database.withConnection { connection in try connection.query(sql, [key, maxAgeSeconds]).first }
+        let row = try database.query(sql, [key, maxAgeSeconds]).first
         guard let row else { return (nil, false) }
         let nodeCount = try row.requiredInt("inventory_nodes")
         lastNodeCount.withLock { $0 = nodeCount }
@@ -132,14 +132,12 @@ enum InventoryStore {
     /// The nodes the linking rules allow for an unlinked device (`NodeLinking` chooses).
     static func linkCandidates(forDevice deviceID: String, tokenLifetimeSeconds: Int, hostname: String?, namedByAdmin: Bool,
                                in database: Database) throws -> [NodeLinking.Candidate] {
-        let rows = try database.withConnection { connection in
-            try connection.query(linkCandidatesSQL, [
-                deviceID,              // $1
-                tokenLifetimeSeconds,  // $2
-                hostname,              // $3
-                namedByAdmin,          // $4
-            ]).rows
-        }
+        let rows = try database.query(linkCandidatesSQL, [
+            deviceID,              // $1
+            tokenLifetimeSeconds,  // $2
+            hostname,              // $3
+            namedByAdmin,          // $4
+        ]).rows
         return try rows.compactMap { row in
             guard let node = try node(in: row) else { return nil }
             return NodeLinking.Candidate(node: node, matchesName: try row.requiredBool("matches_name"),

@@ -26,9 +26,7 @@ enum OrganizationStore {
     /// row (or there is no organization).
     static func tailscaleConfig(organizationID: String?, in database: Database) throws -> OrganizationTailscaleConfig? {
         guard let organizationID else { return nil }
-        let row = try database.withConnection { connection in
-            try connection.query(newestActiveConfigSQL, [organizationID]).first
-        }
+        let row = try database.query(newestActiveConfigSQL, [organizationID]).first
         guard let row else { return nil }
         return OrganizationTailscaleConfig(
             storedAuthKey: StoredSecret(try row.required("tailscale_auth_key"), at: .organizationAuthKey(configID: try row.required("id"))),
@@ -39,9 +37,7 @@ enum OrganizationStore {
 
     /// A new organization's id.
     static func create(name: String, in database: Database) throws -> String {
-        try database.withConnection { connection in
-            try StoreError.onlyRow(of: connection.query(insertSQL, [name])).required("id")
-        }
+        try StoreError.onlyRow(of: database.query(insertSQL, [name])).required("id")
     }
 
     static let insertConfigSQL = """
@@ -53,8 +49,6 @@ enum OrganizationStore {
     /// - Parameter sealedKey: sealed for the row `configID` names.
     static func storeTailscaleKey(configID: String, organizationID: String, sealedKey: String, tags: [String],
                                   in database: Database) throws -> String {
-        try database.withConnection { connection in
-            try StoreError.onlyRow(of: connection.query(insertConfigSQL, [configID, organizationID, sealedKey, tags])).required("id")
-        }
+        try StoreError.onlyRow(of: database.query(insertConfigSQL, [configID, organizationID, sealedKey, tags])).required("id")
     }
 }

@@ -5,7 +5,7 @@ enum ProfileStore {
     static let loadSQL = "SELECT organization_id::text AS organization_id, role::text AS role FROM profiles WHERE id = $1::uuid"
 
     static func load(userID: String, in database: Database) throws -> Profile? {
-        let row = try database.withConnection { connection in try connection.query(loadSQL, [userID]).first }
+        let row = try database.query(loadSQL, [userID]).first
         guard let row else { return nil }
         guard let role = UserRole(rawValue: try row.required("role")) else { throw StoreError.unexpectedValue(column: "role") }
         return Profile(userID: userID, organizationID: try row.value("organization_id"), role: role)
@@ -20,9 +20,7 @@ enum ProfileStore {
     /// (or, on a Supabase database, `profiles.id` must name a user of Supabase Auth).
     static func create(organizationID: String, fullName: String, role: UserRole, in database: Database) throws -> String {
         do {
-            return try database.withConnection { connection in
-                try StoreError.onlyRow(of: connection.query(insertSQL, [organizationID, fullName, role.rawValue])).required("id")
-            }
+            return try StoreError.onlyRow(of: database.query(insertSQL, [organizationID, fullName, role.rawValue])).required("id")
         } catch let error as DatabaseError where error.sqlState == "23503" {  // foreign_key_violation
             throw StoreError.missingReference
         }
