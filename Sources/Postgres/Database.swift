@@ -8,6 +8,7 @@ public final class Database: @unchecked Sendable {
     /// `.unavailable` instead of each paying for a connection attempt.
     private static let reconnectIntervalSeconds = 0.25
 
+    /// Internal for the tests (`PipelinedQueryTests` count what the pool pipelined).
     let pool: ConnectionPool
     private let failureLock = Lock()
     private var lastFailedConnect: Double?
