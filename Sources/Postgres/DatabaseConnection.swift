@@ -25,7 +25,7 @@ public final class DatabaseConnection {
     }
 
     public var isConnected: Bool {
-        handle.map { PQstatus($0) == CONNECTION_OK } ?? false
+        liveConnection() != nil
     }
 
     /// The session's socket, for `poll` when waiting on notifications; -1 when not connected.
@@ -141,6 +141,8 @@ public final class DatabaseConnection {
         return handle
     }
 
+    /// The libpq handle while its session is up; nil before `connect`, after `close`, or once
+    /// libpq saw the connection fail.
     func liveConnection() -> OpaquePointer? {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return nil }
         return handle
