@@ -248,6 +248,23 @@ def test_supabase_database_keeps_its_data(cluster, database, applier):
     assert without_rls.strip() == "0"
 
 
+@pytest.mark.parametrize("applier", APPLIERS)
+def test_inventory_writes_leave_no_pending_address_entries(cluster, database, applier):
+    """check-device's address probe reads GIN's pending list in full: none must build up."""
+    migrate(applier, cluster, database)
+    options = cluster.psql("SELECT reloptions FROM pg_class WHERE oid = 'tailscale_nodes_addresses_idx'::regclass", database)
+    assert options.strip() == "{fastupdate=off}"
+    cluster.psql(
+        "INSERT INTO tailscale_nodes (node_id, hostname, addresses, raw, synced_at) "
+        "SELECT 'n' || i, 'host-' || i, ARRAY['100.64.' || (i / 250) || '.' || (i % 250)], '{}', now() "
+        "FROM generate_series(1, 500) AS i",
+        database,
+    )
+    merged = cluster.psql(
+        "SELECT gin_clean_pending_list('tailscale_nodes_addresses_idx'::regclass)", database)
+    assert merged.strip() == "0"
+
+
 @needs_cli
 def test_concurrent_migrations_apply_each_file_once(cluster, database):
     results: list[subprocess.CompletedProcess] = []

@@ -76,11 +76,12 @@ LEFT JOIN LATERAL (
 ) found ON true
 WHERE d.id = $1::uuid`
 
-// The gateway's NodeLinking.candidatesSQL (the linking rules' candidates for a device that is
-// not linked yet), with OrganizationTailscaleConfig.tagsSQL spelled out, verbatim.
+// The gateway's InventoryStore.linkCandidatesSQL (the linking rules' candidates for a device
+// that is not linked yet), with OrganizationTailscaleConfig.tagsSQL spelled out, verbatim.
 const linkingCandidatesSQL = `
-WITH d AS (
+WITH d AS MATERIALIZED (
     SELECT dv.id, dv.organization_id, lower(replace(dv.name, ' ', '-')) AS expected_hostname,
+           $3::text AS named_hostname, $4::boolean AS named_by_admin,
            dv.tailscale_key_id IS NOT NULL AS own_key, dv.tailscale_key_used_at IS NOT NULL AS key_used,
            date_trunc('second', dv.tailscale_key_created_at) AS key_created_at,
            coalesce(dv.tailscale_key_expires_at, 'infinity') AS key_expires_at, dv.tailscale_key_tags AS key_tags,
@@ -92,19 +93,26 @@ WITH d AS (
     FROM devices dv WHERE dv.id = $1::uuid
 )
 SELECT n.raw::text AS node_raw, ` + nodeIsOnline + ` AS node_online,
-       coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = $3, false) AS matches_name,
+       coalesce(lower(n.hostname) = d.expected_hostname OR lower(n.hostname) = d.named_hostname, false) AS matches_name,
        EXISTS (SELECT 1 FROM devices o
                WHERE o.id <> d.id AND o.status = 'pending' AND o.tailscale_device_id IS NULL
                  AND o.tailscale_key_used_at IS NOT NULL AND o.organization_id IS NOT DISTINCT FROM d.organization_id
                  AND lower(replace(o.name, ' ', '-')) = lower(n.hostname)) AS named_for_another
-FROM d JOIN tailscale_nodes n
-  ON n.tags && d.organization_tags
- AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id AND o.id <> d.id)
- AND n.created_at >= coalesce(d.token_issued_at, d.device_created_at)
- AND CASE WHEN $4::boolean THEN lower(n.hostname) = $3
-          WHEN d.own_key THEN d.key_used AND n.created_at >= d.key_created_at
-                              AND n.created_at <= d.key_expires_at AND n.tags @> d.key_tags
-          ELSE d.token_issued_at IS NOT NULL AND lower(n.hostname) = d.expected_hostname END
+FROM d CROSS JOIN LATERAL (
+    SELECT * FROM tailscale_nodes n
+    WHERE d.named_by_admin AND lower(n.hostname) = d.named_hostname
+    UNION ALL
+    SELECT * FROM tailscale_nodes n
+    WHERE NOT d.named_by_admin AND d.own_key AND d.key_used
+      AND n.created_at BETWEEN d.key_created_at AND d.key_expires_at AND n.tags @> d.key_tags
+    UNION ALL
+    SELECT * FROM tailscale_nodes n
+    WHERE NOT d.named_by_admin AND NOT d.own_key AND d.token_issued_at IS NOT NULL
+      AND lower(n.hostname) = d.expected_hostname
+) n
+WHERE n.tags && d.organization_tags
+  AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tailscale_device_id = n.node_id AND o.id <> d.id)
+  AND n.created_at >= coalesce(d.token_issued_at, d.device_created_at)
 ORDER BY n.created_at DESC
 LIMIT 20`
 
