@@ -7,5 +7,5 @@
 ALTER INDEX IF EXISTS tailscale_nodes_addresses_idx SET (fastupdate = off);
 
 -- Entries already pending stay there until merged: merge them now.
-SELECT gin_clean_pending_list('tailscale_nodes_addresses_idx'::regclass)
+SELECT gin_clean_pending_list(to_regclass('tailscale_nodes_addresses_idx'))
 WHERE to_regclass('tailscale_nodes_addresses_idx') IS NOT NULL;

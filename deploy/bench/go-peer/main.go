@@ -77,7 +77,7 @@ LEFT JOIN LATERAL (
 WHERE d.id = $1::uuid`
 
 // The gateway's InventoryStore.linkCandidatesSQL (the linking rules' candidates for a device
-// that is not linked yet), with OrganizationTailscaleConfig.tagsSQL spelled out, verbatim.
+// that is not linked yet), with OrganizationStore.tagsSQL spelled out, verbatim.
 const linkingCandidatesSQL = `
 WITH d AS MATERIALIZED (
     SELECT dv.id, dv.organization_id, lower(replace(dv.name, ' ', '-')) AS expected_hostname,
