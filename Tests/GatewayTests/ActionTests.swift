@@ -213,4 +213,26 @@ final class ActionTests: XCTestCase {
         XCTAssertEqual(node.device.id, "n7")
         XCTAssertEqual(Set(try prepared()), ["/* inventory size class 0 */", "/* inventory size class 5 */"])
     }
+
+    /// A poll's linking candidates test each node against the other devices between a used key
+    /// and a link ("named for another"). Planned as the service runs it (a prepared statement,
+    /// generic plan) on a table big enough that reading it in full would show: it must not.
+    func testLinkingCandidatesLookUpOtherDevicesNamesThroughAnIndex() throws {
+        let organization = try organization()
+        let owner = try user(in: organization)
+        try database.query("""
+            INSERT INTO devices (user_id, organization_id, name, status, tailscale_key_id, tailscale_key_used_at)
+            SELECT $1::uuid, $2::uuid, 'Laptop ' || i, CASE WHEN i % 5 = 0 THEN 'pending' ELSE 'active' END,
+                   'k' || i, CASE WHEN i % 5 = 0 THEN now() END
+            FROM generate_series(1, 20000) AS i
+            """, [owner, organization])
+        try database.execute("ANALYZE devices")
+        let polled = try XCTUnwrap(database.query("SELECT id::text AS id FROM devices WHERE name = 'Laptop 5'").first?["id"])
+        try database.execute("SET plan_cache_mode = force_generic_plan")
+        try database.execute("PREPARE candidates AS " + InventoryStore.linkCandidatesSQL)
+        let plan = try database.query("EXPLAIN (COSTS OFF) EXECUTE candidates('\(polled)', 86400, NULL, false)")
+            .rows.compactMap { try $0.value("QUERY PLAN") }.joined(separator: "\n")
+        XCTAssertFalse(plan.contains("Seq Scan on devices"), plan)
+        XCTAssertTrue(plan.contains("devices_unlinked_used_key_hostname_idx"), plan)
+    }
 }
