@@ -1,4 +1,5 @@
 import OperatingSystem
+import VaultCrypto
 
 /// Tokens this worker verified recently, so that a client polling with the same access token
 /// (the portal checks a joining device every 5 s) does not pay for parsing and the signature
@@ -6,21 +7,20 @@ import OperatingSystem
 /// or the insertion).
 ///
 /// Safe because a token's signature and claims never change: the cache only remembers that
-/// this exact token (compared in full) passed; the time-dependent checks (`exp`, `nbf`) run
-/// again on every use. An entry is kept at most `maximumAgeSeconds`, and only while the key set
-/// it was verified against is the current one (`keySetGeneration`): a signing key removed from
-/// the JWKS stops being honoured as soon as the set without it is loaded. Bounded: when full, it
-/// drops the entries past their age, and starts over if none were.
+/// this exact token (known by its SHA-256, `TokenDigest`) passed; the time-dependent checks
+/// (`exp`, `nbf`) run again on every use. An entry is kept at most `maximumAgeSeconds`, and only
+/// while the key set it was verified against is the current one (`keySetGeneration`): a signing
+/// key removed from the JWKS stops being honoured as soon as the set without it is loaded.
+/// Bounded: when full, it drops the entries past their age, and starts over if none were.
 ///
 /// Sized for the users who poll at once: a portal of a thousand people enrolling polls with a
 /// thousand tokens, and a cache smaller than that (it held 256) starts over before any token
-/// comes round again, so nothing is ever found. An entry is a token and its claims, about a
-/// KiB (a worker grew by about 1 MiB with a thousand users polling): 2,048 of them are about
-/// 2 MiB per worker, reached only with that many users polling within a minute.
+/// comes round again, so nothing is ever found. An entry is a token's digest and its claims,
+/// a few hundred bytes whatever the token's size: 2,048 of them stay under a MiB per worker.
 final class VerifiedTokenCache: Sendable {
     private struct Entries {
         var keySetGeneration = 0
-        var byToken: [String: (claims: JWTClaims, verifiedAt: Int64)] = [:]
+        var byToken: [TokenDigest: (claims: JWTClaims, verifiedAt: Int64)] = [:]
     }
 
     let capacity: Int
@@ -33,14 +33,16 @@ final class VerifiedTokenCache: Sendable {
     }
 
     func claims(for token: String, keySetGeneration: Int, now: Int64) -> JWTClaims? {
-        entries.withLock { entries in
-            guard entries.keySetGeneration == keySetGeneration, let entry = entries.byToken[token],
+        let digest = TokenDigest(token)
+        return entries.withLock { entries in
+            guard entries.keySetGeneration == keySetGeneration, let entry = entries.byToken[digest],
                   now - entry.verifiedAt < maximumAgeSeconds else { return nil }
             return entry.claims
         }
     }
 
     func remember(_ claims: JWTClaims, for token: String, keySetGeneration: Int, now: Int64) {
+        let digest = TokenDigest(token)
         entries.withLock { entries in
             if entries.keySetGeneration != keySetGeneration {
                 entries.byToken.removeAll(keepingCapacity: true)
@@ -50,7 +52,30 @@ final class VerifiedTokenCache: Sendable {
                 entries.byToken = entries.byToken.filter { now - $0.value.verifiedAt < maximumAgeSeconds }
                 if entries.byToken.count >= capacity { entries.byToken.removeAll(keepingCapacity: true) }
             }
-            entries.byToken[token] = (claims, now)
+            entries.byToken[digest] = (claims, now)
         }
+    }
+}
+
+/// What the cache knows a token by: its SHA-256, not the token. A worker then holds no bearer
+/// token past the request that brought it (up to 2,048 would otherwise sit in its memory for a
+/// minute, for a core dump or an overread to hand out), and an entry's size does not grow with
+/// the token's (Supabase's carry their metadata: about a KiB). Telling tokens apart by digest
+/// is as strict as comparing them in full: a second token with the same SHA-256 is out of reach.
+struct TokenDigest: Hashable {
+    private let words: (UInt64, UInt64, UInt64, UInt64)
+
+    init(_ token: String) {
+        let bytes = Digest.sha256(Array(token.utf8))
+        func word(_ index: Int) -> UInt64 {
+            bytes[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        words = (word(0), word(1), word(2), word(3))
+    }
+
+    static func == (left: TokenDigest, right: TokenDigest) -> Bool { left.words == right.words }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)  // already uniform: one word is enough to spread the entries
     }
 }

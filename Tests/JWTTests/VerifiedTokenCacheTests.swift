@@ -57,6 +57,17 @@ final class VerifiedTokenCacheTests: XCTestCase {
     }
 
     /// A token verified against an older key set is checked again against the new one.
+    /// The cache knows a token by its SHA-256: any other text, however close, is another token.
+    func testATokenIsFoundOnlyByItsWholeText() {
+        let cache = VerifiedTokenCache()
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"
+        cache.remember(JWTClaimsFixture.make(), for: token, keySetGeneration: 0, now: 0)
+        XCTAssertNotNil(cache.claims(for: token, keySetGeneration: 0, now: 1))
+        for other in [String(token.dropLast()), token + "x", String(token.dropLast()) + "m", token.uppercased(), ""] {
+            XCTAssertNil(cache.claims(for: other, keySetGeneration: 0, now: 1), other)
+        }
+    }
+
     func testANewKeySetForgetsTokensVerifiedBeforeIt() {
         let cache = VerifiedTokenCache()
         let claims = JWTClaimsFixture.make()
