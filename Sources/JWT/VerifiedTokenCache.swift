@@ -59,9 +59,9 @@ final class VerifiedTokenCache: Sendable {
 
 /// What the cache knows a token by: its SHA-256, not the token. The cache then holds no bearer
 /// token (up to 2,048 would otherwise sit in a worker's memory for a minute, for a core dump or
-/// an overread to hand out), and an entry's size does not grow with
-/// the token's (Supabase's carry their metadata: about a KiB). Telling tokens apart by digest
-/// is as strict as comparing them in full: a second token with the same SHA-256 is out of reach.
+/// an overread to hand out), and an entry's size does not grow with the token's (Supabase's
+/// carry their metadata: about a KiB). Telling tokens apart by digest is as strict as comparing
+/// them in full: a second token with the same SHA-256 is out of reach.
 struct TokenDigest: Hashable {
     private let words: (UInt64, UInt64, UInt64, UInt64)
 
