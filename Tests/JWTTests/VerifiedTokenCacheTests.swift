@@ -56,7 +56,6 @@ final class VerifiedTokenCacheTests: XCTestCase {
         XCTAssertTrue((0..<1000).allSatisfy { cache.claims(for: "token-\($0)", keySetGeneration: 0, now: 5) != nil })
     }
 
-    /// A token verified against an older key set is checked again against the new one.
     /// The cache knows a token by its SHA-256: any other text, however close, is another token.
     func testATokenIsFoundOnlyByItsWholeText() {
         let cache = VerifiedTokenCache()
@@ -68,6 +67,7 @@ final class VerifiedTokenCacheTests: XCTestCase {
         }
     }
 
+    /// A token verified against an older key set is checked again against the new one.
     func testANewKeySetForgetsTokensVerifiedBeforeIt() {
         let cache = VerifiedTokenCache()
         let claims = JWTClaimsFixture.make()
