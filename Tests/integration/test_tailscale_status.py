@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from conftest import wait_for
 from test_tailscale_api import expire_inventory, listening, make_device
 
 
@@ -19,17 +20,21 @@ def status(api, token, device_id, field="enrollment_token"):
 
 
 def poll_after_join(api, token, device_id, db, was: str = "pending", seconds: float = 6.0) -> dict:
-    """The first answer that is no longer `was`, polling as the portal does after a node joined.
-    The stack's monitor syncs every 2 s: a sync that listed the tailnet just before the node
-    joined can commit after expire_inventory and stand as a fresh inventory until the next
-    refresh, as it would for a real client (found within the inventory's maximum age)."""
-    deadline = time.monotonic() + seconds
-    while True:
+    """The first answer that is no longer `was` (else the last), polling as the portal does
+    after a node joined. The stack's monitor syncs every 2 s: a sync that listed the tailnet
+    just before the node joined can commit after expire_inventory and stand as a fresh
+    inventory until the next refresh, as it would for a real client (found within the
+    inventory's maximum age)."""
+    answer: dict = {}
+
+    def changed() -> bool:
         expire_inventory(db)
-        body = status(api, token, device_id).json()
-        if body.get("status") != was or time.monotonic() > deadline:
-            return body
-        time.sleep(0.5)
+        answer.clear()
+        answer.update(status(api, token, device_id).json())
+        return answer.get("status") != was
+
+    wait_for(changed, seconds)
+    return answer
 
 
 def test_device_id_required_and_ownership(api, world, simulator):
