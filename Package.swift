@@ -36,7 +36,7 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"], linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CSystemShims"),
         .target(name: "CSharedMemory"),
         .target(name: "CMetrics", dependencies: ["CSharedMemory"]),

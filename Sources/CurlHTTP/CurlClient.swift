@@ -7,12 +7,18 @@ import OperatingSystem
 /// Each worker process owns one client and reuses it for every upstream call, so libcurl keeps
 /// connections (and TLS sessions) alive between requests. Thread-safe: a call borrows an idle
 /// handle (or makes one) for its duration, so there are at most as many handles as calls ever
-/// ran at once, each keeping its own connections.
+/// ran at once, each keeping its own connections. Their TLS connections all verify against
+/// one parsed copy of the trusted authorities (see `TrustedAuthorities`).
 public final class CurlClient: @unchecked Sendable {
     private let lock = Lock()
     private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// Nil: the system's, loaded only once an HTTPS request is made (most workers of a test
+    /// stack or of `make bench` talk plain HTTP to the simulator and never need them).
+    private let trustedAuthorities: TrustedAuthorities?
 
-    public init() {}
+    public init(trustedAuthorities: TrustedAuthorities? = nil) {
+        self.trustedAuthorities = trustedAuthorities
+    }
 
     deinit {
         for handle in idleHandles { curl_easy_cleanup(handle) }
@@ -32,6 +38,9 @@ public final class CurlClient: @unchecked Sendable {
         let options = EasyHandleOptions(handle: handle)
 
         try options.applyDefaults(for: request)
+        if request.url.hasPrefix("https://"), let store = (trustedAuthorities ?? .system).store {
+            try options.check(nv_curl_use_trust_store(handle, store), "trusted authorities")
+        }
         try options.applyMethodAndBody(method: request.method, body: request.body)
         let headerList = try HeaderList(request.headers)
         defer { headerList.free() }

@@ -10,9 +10,11 @@ final class SimulatorProcess {
 
     let baseURL: String
     private let process: Process
-    private let admin = CurlClient()
+    private let admin: CurlClient
 
-    init(arguments: [String] = []) throws {
+    /// `trustedAuthorities`: what the admin client trusts, for a simulator serving HTTPS.
+    init(arguments: [String] = [], trustedAuthorities: TrustedAuthorities? = nil) throws {
+        admin = CurlClient(trustedAuthorities: trustedAuthorities)
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("deploy/tailscale-simulator/tailscale_simulator.py")
@@ -33,7 +35,8 @@ final class SimulatorProcess {
         process.waitUntilExit()
     }
 
-    /// The simulator prints "tailscale-simulator listening on http://127.0.0.1:PORT" when ready.
+    /// The simulator prints "tailscale-simulator listening on http://127.0.0.1:PORT" (https with
+    /// a certificate) when ready.
     private static func readListeningURL(_ handle: FileHandle) throws -> String {
         var text = ""
         while !text.contains("\n") {
@@ -41,7 +44,7 @@ final class SimulatorProcess {
             guard !chunk.isEmpty else { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        guard let range = text.range(of: "http://") else {
+        guard let range = text.range(of: "https://") ?? text.range(of: "http://") else {
             throw SimulatorStartError(output: text)
         }
         return String(text[range.lowerBound...].prefix { !$0.isNewline })

@@ -4,10 +4,12 @@ for the demo stack, plus test-only admin routes under /_sim/. Standard library o
 
 Usage: tailscale_simulator.py --port PORT [--host 127.0.0.1] [--client-id ID --client-secret SECRET]
        [--token-lifetime SECONDS] [--demo-devices N] [--state-file PATH] [--verbose]
+       [--tls-cert PEM --tls-key PEM]
 """
 
 import argparse
 import signal
+import ssl
 import sys
 import time
 from http.server import ThreadingHTTPServer
@@ -35,6 +37,12 @@ class SimulatorServer(ThreadingHTTPServer):
         self.faults = FaultPlan()
         self.verbose = verbose
 
+    def handle_error(self, request, client_address):
+        # A client that rejects the certificate (some tests make one) ends in the handshake.
+        if isinstance(sys.exc_info()[1], ssl.SSLError):
+            return
+        super().handle_error(request, client_address)
+
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description="Tailscale API v2 simulator")
@@ -46,7 +54,20 @@ def parse_arguments(argv):
     parser.add_argument("--demo-devices", type=int, default=0, help="pre-create N demo nodes")
     parser.add_argument("--state-file", default=None, help="keep devices and keys across restarts")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    return parser.parse_args(argv)
+    parser.add_argument("--tls-cert", default=None, help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--tls-key", default=None, help="the certificate's private key (PEM)")
+    arguments = parser.parse_args(argv)
+    if (arguments.tls_cert is None) != (arguments.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    return arguments
+
+
+def serve_tls(server: SimulatorServer, certificate: str, key: str):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    # The handshake happens in the connection's own thread, at its first read: a slow or
+    # failing client (one that rejects our certificate) does not hold up the accept loop.
+    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
 
 
 def add_demo_devices(tailnet: Tailnet, count: int):
@@ -64,13 +85,16 @@ def main(argv=None) -> int:
     if arguments.demo_devices and not tailnet.devices:
         add_demo_devices(tailnet, arguments.demo_devices)
     server = SimulatorServer((arguments.host, arguments.port), tailnet, arguments.verbose)
+    if arguments.tls_cert:
+        serve_tls(server, arguments.tls_cert, arguments.tls_key)
 
     def stop(_signal, _frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     host, port = server.server_address[:2]
-    print(f"tailscale-simulator listening on http://{host}:{port}", flush=True)
+    scheme = "https" if arguments.tls_cert else "http"
+    print(f"tailscale-simulator listening on {scheme}://{host}:{port}", flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
