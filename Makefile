@@ -8,7 +8,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 BIN := .build/release/nexus-vault
-DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev postgresql nginx-light libnginx-mod-nchan wrk python3 python3-venv pkg-config gcc systemd strace chromium chromium-driver
+DEBIAN_PACKAGES := libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev openssl ca-certificates postgresql nginx-light libnginx-mod-nchan wrk python3 python3-venv pkg-config gcc systemd strace chromium chromium-driver
 # Only `make bench` needs these (the Go peer, built from Debian's Go packages in GOPATH mode).
 BENCH_DEBIAN_PACKAGES := golang-go golang-github-jackc-pgx-v4-dev
 

@@ -17,29 +17,36 @@ public final class Services: @unchecked Sendable {
     /// The Tailscale API client (reused libcurl handles, one cached OAuth token); nil when no
     /// OAuth client is configured.
     public let tailscale: TailscaleClient?
+    /// What outgoing HTTPS trusts, parsed once for the whole process (`TLS_CA_FILE`); nil:
+    /// the system's.
+    public let trustedAuthorities: TrustedAuthorities?
 
     public init(settings: Settings, logger: ServiceLog) throws {
         self.settings = settings
         self.logger = logger
+        let trustedAuthorities = settings.trustedAuthoritiesFile.flatMap { TrustedAuthorities(bundleFile: $0) }
+        self.trustedAuthorities = trustedAuthorities
         database = Database(conninfo: settings.databaseURL,
                             statementTimeoutMilliseconds: settings.databaseStatementTimeoutMilliseconds,
                             connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds,
                             poolSize: settings.databasePoolSize)
         let jwks: JWKSSource? = settings.jwt.jwksFile.map { JWKSFile(path: $0) as JWKSSource }
-            ?? settings.jwt.jwksURL.map { JWKSURL(url: $0) as JWKSSource }
+            ?? settings.jwt.jwksURL.map { JWKSURL(url: $0, httpClient: CurlClient(trustedAuthorities: trustedAuthorities)) as JWKSSource }
         authenticator = Authenticator(verifier: try JWTVerifier(
             hmacSecret: settings.jwt.secret, jwks: jwks, issuer: settings.jwt.issuer,
             jwksMaximumAge: Int64(settings.jwt.jwksMaximumAgeSeconds), log: { logger.warning($0) }),
                                       publishableKeys: settings.supabasePublishableKeys)
-        tailscale = Self.tailscaleClient(settings.tailscale, logger: logger)
+        tailscale = Self.tailscaleClient(settings.tailscale, trustedAuthorities: trustedAuthorities, logger: logger)
     }
 
-    private static func tailscaleClient(_ settings: Settings.Tailscale, logger: ServiceLog) -> TailscaleClient? {
+    private static func tailscaleClient(_ settings: Settings.Tailscale, trustedAuthorities: TrustedAuthorities?,
+                                        logger: ServiceLog) -> TailscaleClient? {
         guard let clientID = settings.clientID, let clientSecret = settings.clientSecret else { return nil }
         let configuration = TailscaleConfiguration(
             baseURL: settings.apiURL, clientID: clientID, clientSecret: clientSecret, tailnet: settings.tailnet,
             requestTimeoutMilliseconds: settings.requestTimeoutMilliseconds, deadlineMilliseconds: settings.deadlineMilliseconds)
-        return TailscaleClient(configuration: configuration, log: { logger.warning("tailscale: " + $0) })
+        return TailscaleClient(configuration: configuration, httpClient: CurlClient(trustedAuthorities: trustedAuthorities),
+                               log: { logger.warning("tailscale: " + $0) })
     }
 
     /// The client; `TailscaleError.notConfigured` (the contract's 503) when no OAuth
@@ -55,9 +62,10 @@ public final class Services: @unchecked Sendable {
 /// `kid` shows up (the verifier rate-limits that).
 struct JWKSURL: JWKSSource {
     let url: String
+    let httpClient: CurlClient
 
     func loadJWKS() throws -> [UInt8] {
-        let response = try CurlClient().send(CurlRequest(url: url, headers: [("Accept", "application/json")],
+        let response = try httpClient.send(CurlRequest(url: url, headers: [("Accept", "application/json")],
                                                          timeoutMilliseconds: 5000, connectTimeoutMilliseconds: 2000))
         guard response.status == 200 else { throw JWKSError.unreadable }
         return response.body

@@ -6,8 +6,10 @@ import XCTest
 /// HTTPS as the real Tailscale API is reached: the simulator serves a certificate of the test's
 /// own making, and the client verifies it against the authorities it was given.
 final class CurlTLSTests: XCTestCase {
-    /// A self-signed certificate for 127.0.0.1 (and no other name), made once for this class.
+    /// A throwaway authority and a certificate for 127.0.0.1 (and no other name) signed by it,
+    /// made once for this class by Tests/support/make-test-authority.sh.
     private static var folder: URL!
+    private static var authority: String { folder.appendingPathComponent("authority.pem").path }
     private static var certificate: String { folder.appendingPathComponent("certificate.pem").path }
     private static var key: String { folder.appendingPathComponent("key.pem").path }
 
@@ -18,14 +20,13 @@ final class CurlTLSTests: XCTestCase {
         super.setUp()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("nexus-tls-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                             "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1"]
-        openssl.standardError = FileHandle.nullDevice
-        try? openssl.run()
-        openssl.waitUntilExit()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("support/make-test-authority.sh")
+        let maker = Process()
+        maker.executableURL = URL(fileURLWithPath: "/bin/sh")
+        maker.arguments = [script.path, folder.path]
+        try? maker.run()
+        maker.waitUntilExit()
     }
 
     override class func tearDown() {
@@ -35,7 +36,7 @@ final class CurlTLSTests: XCTestCase {
 
     override func setUpWithError() throws {
         CurlLibrary.initialize()
-        trusted = try XCTUnwrap(TrustedAuthorities(bundleFile: Self.certificate), "openssl made no certificate")
+        trusted = try XCTUnwrap(TrustedAuthorities(bundleFile: Self.authority), "make-test-authority.sh made no authority")
         simulator = try SimulatorProcess(arguments: ["--tls-cert", Self.certificate, "--tls-key", Self.key],
                                          trustedAuthorities: trusted)
         XCTAssertTrue(simulator.baseURL.hasPrefix("https://127.0.0.1:"), simulator.baseURL)
@@ -53,7 +54,7 @@ final class CurlTLSTests: XCTestCase {
     }
 
     func testAPeerTheSystemDoesNotTrustIsRefused() {
-        // The default: the system's authorities, which never signed the test's certificate.
+        // The default: the system's authorities, none of which signed the test's certificate.
         XCTAssertThrowsError(try CurlClient().send(CurlRequest(url: simulator.baseURL + "/_sim/stats"))) { error in
             guard case .connectionFailed? = error as? CurlError else { return XCTFail("\(error)") }
         }
@@ -79,7 +80,7 @@ final class CurlTLSTests: XCTestCase {
     func testConcurrentConnectionsShareOneCopyOfTheAuthorities() throws {
         let bundle = Self.folder.appendingPathComponent("system-and-test.pem")
         let system = try Data(contentsOf: URL(fileURLWithPath: "/etc/ssl/certs/ca-certificates.crt"))
-        try (system + Data(contentsOf: URL(fileURLWithPath: Self.certificate))).write(to: bundle)
+        try (system + Data(contentsOf: URL(fileURLWithPath: Self.authority))).write(to: bundle)
         let client = CurlClient(trustedAuthorities: try XCTUnwrap(TrustedAuthorities(bundleFile: bundle.path)))
 
         // Every call waits in the simulator, so all of them hold a connection at the same time.

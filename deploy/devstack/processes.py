@@ -5,10 +5,12 @@ import os
 import random
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 
 def spawn(command: list[str], **options) -> subprocess.Popen:
@@ -64,9 +66,11 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05) -> 
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def http_ok(url: str) -> bool:
+def http_ok(url: str, trusting: Path | None = None) -> bool:
+    """`trusting`: for an HTTPS URL, the certificate (or bundle) to verify the server against."""
+    context = ssl.create_default_context(cafile=str(trusting)) if trusting is not None else None
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
+        with urllib.request.urlopen(url, timeout=1, context=context) as response:
             return response.status == 200
     except Exception:
         return False

@@ -44,6 +44,15 @@ SIMULATED_TAILSCALE = TailscaleTarget(simulator=True)
 NO_TAILSCALE = TailscaleTarget(simulator=False)
 
 
+@dataclass(frozen=True)
+class SimulatorTLS:
+    """PEM files: what the simulator presents, and the authority that signed it (what the
+    stack's own readiness check trusts; the gateway trusts what its TLS_CA_FILE says)."""
+    certificate: Path
+    key: Path
+    authority: Path
+
+
 @dataclass
 class StackConfig:
     state_dir: Path
@@ -56,6 +65,8 @@ class StackConfig:
     tailscale: TailscaleTarget = SIMULATED_TAILSCALE
     simulator_token_lifetime: int = 3600
     simulator_demo_devices: int = 0
+    # The simulator serves HTTPS with these, as the real API is served; None: plain HTTP.
+    simulator_tls: SimulatorTLS | None = None
     # True: the service's log goes to run/nexus-vault.log (tests grep it); False: to our stderr.
     log_to_file: bool = True
     nginx_rate_limit: str = "100000r/s"
@@ -162,9 +173,12 @@ class Stack:
                    "--port", str(self.simulator_port),
                    "--token-lifetime", str(self.config.simulator_token_lifetime),
                    "--demo-devices", str(self.config.simulator_demo_devices)]
+        tls = self.config.simulator_tls
+        if tls is not None:
+            command += ["--tls-cert", str(tls.certificate), "--tls-key", str(tls.key)]
         with self._log_sink("simulator.log") as log:
             self.simulator = spawn(command, stdout=subprocess.DEVNULL, stderr=log)
-        wait_until(lambda: http_ok(f"{self.simulator_url}/_sim/stats"), 15, "the Tailscale simulator")
+        wait_until(lambda: http_ok(f"{self.simulator_url}/_sim/stats", trusting=tls and tls.authority), 15, "the Tailscale simulator")
 
     def start_serve(self) -> None:
         with self._log_sink("nexus-vault.log") as log:
@@ -281,7 +295,8 @@ class Stack:
 
     @property
     def simulator_url(self) -> str:
-        return f"http://127.0.0.1:{self.simulator_port}"
+        scheme = "https" if self.config.simulator_tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.simulator_port}"
 
     def nexus(self, *arguments: str, check: bool = True, input: str = "") -> str:
         """Runs a nexus-vault command with the stack's env file (and `input` on its stdin, where

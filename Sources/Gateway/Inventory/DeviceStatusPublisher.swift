@@ -21,13 +21,14 @@ public final class DeviceStatusPublisher {
     private let connectTimeoutSeconds: Int
     private let logger: ServiceLog
     private var listener: DatabaseConnection?
-    private let httpClient = CurlClient()
+    private let httpClient: CurlClient
 
     public init(services: Services) {
         publishURL = services.settings.monitor.publishURL
         conninfo = services.settings.databaseURL
         connectTimeoutSeconds = services.settings.databaseConnectTimeoutSeconds
         logger = services.logger
+        httpClient = CurlClient(trustedAuthorities: services.trustedAuthorities)
         _ = listeningSocket()  // listening before the first round, whose changes it announces
     }
 

@@ -1,3 +1,4 @@
+import CurlHTTP
 import VaultCrypto
 
 /// Every setting of the service, validated once at start (bad settings fail there, not at the
@@ -81,6 +82,9 @@ public struct Settings: Sendable {
     /// How many joining devices' keys one inventory refresh asks the API about (bounded, so that
     /// key checks never cost an API call per poll).
     public var keyChecksPerRefresh: Int
+    /// A PEM bundle of the authorities trusted for outgoing HTTPS (the Tailscale API, a JWKS
+    /// URL, the publisher); nil: libcurl's own (Debian's ca-certificates).
+    public var trustedAuthoritiesFile: String?
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
@@ -175,7 +179,11 @@ extension Settings {
             keyMintsPerUserPerHour: r.int("KEY_MINTS_PER_USER_PER_HOUR", default: 30, in: 1...100_000),
             keyMintsPerOrganizationPerHour: r.int("KEY_MINTS_PER_ORGANIZATION_PER_HOUR", default: 300, in: 1...1_000_000),
             supabasePublishableKeys: r.publishableKeys("SUPABASE_PUBLISHABLE_KEYS"),
-            keyChecksPerRefresh: r.int("TAILSCALE_KEY_CHECKS_PER_REFRESH", default: 10, in: 0...1000))
+            keyChecksPerRefresh: r.int("TAILSCALE_KEY_CHECKS_PER_REFRESH", default: 10, in: 0...1000),
+            trustedAuthoritiesFile: r.optional("TLS_CA_FILE"))
+        if let file = settings.trustedAuthoritiesFile, TrustedAuthorities(bundleFile: file) == nil {
+            r.problem("TLS_CA_FILE: no certificate could be read from \(file)")
+        }
         return r.problems.isEmpty ? settings : nil
     }
 }
