@@ -153,8 +153,11 @@ class Fixtures:
                 for user_id in {user_id for user_id, _ in self.population}}
 
     def as_population_user(self, user_id: str, function: str, **body) -> HTTPRequest:
-        return self._post(function, body, {"Authorization": f"Bearer {self.population_tokens[user_id]}",
-                                           "apikey": self.anon_key})
+        return self.with_token(self.population_tokens[user_id], function, **body)
+
+    def with_token(self, token: str, function: str, **body) -> HTTPRequest:
+        """A user's request, with that user's token (the portal sends the anon key beside it)."""
+        return self._post(function, body, {"Authorization": f"Bearer {token}", "apikey": self.anon_key})
 
     @cached_property
     def polled_population(self) -> list[tuple[str, str]]:
