@@ -24,7 +24,14 @@ public final class Services: @unchecked Sendable {
     public init(settings: Settings, logger: ServiceLog) throws {
         self.settings = settings
         self.logger = logger
-        let trustedAuthorities = settings.trustedAuthoritiesFile.flatMap { TrustedAuthorities(bundleFile: $0) }
+        var trustedAuthorities: TrustedAuthorities?
+        if let file = settings.trustedAuthoritiesFile {
+            // Checked when the settings were read; gone since, the system's must not stand in.
+            guard let loaded = TrustedAuthorities(bundleFile: file) else {
+                throw SettingsError(problems: [Settings.unreadableTrustedAuthorities(file)])
+            }
+            trustedAuthorities = loaded
+        }
         self.trustedAuthorities = trustedAuthorities
         database = Database(conninfo: settings.databaseURL,
                             statementTimeoutMilliseconds: settings.databaseStatementTimeoutMilliseconds,
@@ -66,7 +73,7 @@ struct JWKSURL: JWKSSource {
 
     func loadJWKS() throws -> [UInt8] {
         let response = try httpClient.send(CurlRequest(url: url, headers: [("Accept", "application/json")],
-                                                         timeoutMilliseconds: 5000, connectTimeoutMilliseconds: 2000))
+                                                       timeoutMilliseconds: 5000, connectTimeoutMilliseconds: 2000))
         guard response.status == 200 else { throw JWKSError.unreadable }
         return response.body
     }

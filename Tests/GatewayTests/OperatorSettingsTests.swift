@@ -1,8 +1,9 @@
+import Foundation
 import XCTest
 @testable import Gateway
 
-/// The settings of the operator features: live updates for the monitor page, and what a
-/// revocation does to the device's node.
+/// The settings of the operator features: live updates for the monitor page, what a
+/// revocation does to the device's node, and the authorities outgoing HTTPS trusts.
 final class OperatorSettingsTests: XCTestCase {
     func testDefaultsLeaveLiveUpdatesOffAndDeleteRevokedNodes() throws {
         let settings = try Settings.load(environment: SettingsTests.minimal, envFile: nil)
@@ -30,6 +31,30 @@ final class OperatorSettingsTests: XCTestCase {
                 "MONITOR_PUBLISH_URL must be an http:// or https:// URL",
                 "REVOCATION_NODE_ACTION must be one of delete, expire, not \"disable\"",
             ])
+        }
+    }
+
+    func testTheTrustedAuthoritiesFileMustHoldACertificateWhenReadAndWhenLoaded() throws {
+        XCTAssertNil(try Settings.load(environment: SettingsTests.minimal, envFile: nil).trustedAuthoritiesFile)
+
+        var environment = SettingsTests.minimal
+        let bundle = FileManager.default.temporaryDirectory.appendingPathComponent("nexus-ca-\(UUID().uuidString).pem")
+        try FileManager.default.copyItem(atPath: "/etc/ssl/certs/ca-certificates.crt", toPath: bundle.path)
+        defer { try? FileManager.default.removeItem(at: bundle) }
+        environment["TLS_CA_FILE"] = bundle.path
+        let settings = try Settings.load(environment: environment, envFile: nil)
+        XCTAssertEqual(settings.trustedAuthoritiesFile, bundle.path)
+        XCTAssertNotNil(try Services(settings: settings, logger: ServiceLog(component: "test")).trustedAuthorities)
+
+        // Gone between reading the settings and a process building its services: that process
+        // fails rather than trusting the system's authorities instead.
+        try FileManager.default.removeItem(at: bundle)
+        XCTAssertThrowsError(try Services(settings: settings, logger: ServiceLog(component: "test"))) { error in
+            XCTAssertEqual((error as? SettingsError)?.problems, ["TLS_CA_FILE: no certificate could be read from \(bundle.path)"])
+        }
+        try Data("not a certificate\n".utf8).write(to: bundle)
+        XCTAssertThrowsError(try Settings.load(environment: environment, envFile: nil)) { error in
+            XCTAssertEqual((error as? SettingsError)?.problems, ["TLS_CA_FILE: no certificate could be read from \(bundle.path)"])
         }
     }
 }

@@ -95,6 +95,13 @@ public enum RevokedNodeAction: String, CaseIterable, Sendable {
     case delete, expire
 }
 
+extension Settings {
+    /// Read when the settings are, and again by each process that builds its services.
+    static func unreadableTrustedAuthorities(_ file: String) -> String {
+        "TLS_CA_FILE: no certificate could be read from \(file)"
+    }
+}
+
 public struct SettingsError: Error, CustomStringConvertible {
     public let problems: [String]
     public var description: String { "invalid settings:\n" + problems.map { "  - " + $0 }.joined(separator: "\n") }
@@ -182,7 +189,7 @@ extension Settings {
             keyChecksPerRefresh: r.int("TAILSCALE_KEY_CHECKS_PER_REFRESH", default: 10, in: 0...1000),
             trustedAuthoritiesFile: r.optional("TLS_CA_FILE"))
         if let file = settings.trustedAuthoritiesFile, TrustedAuthorities(bundleFile: file) == nil {
-            r.problem("TLS_CA_FILE: no certificate could be read from \(file)")
+            r.problem(Settings.unreadableTrustedAuthorities(file))
         }
         return r.problems.isEmpty ? settings : nil
     }
