@@ -56,14 +56,14 @@ final class CurlTLSTests: XCTestCase {
     func testAPeerTheSystemDoesNotTrustIsRefused() {
         // The default: the system's authorities, none of which signed the test's certificate.
         XCTAssertThrowsError(try CurlClient().send(CurlRequest(url: simulator.baseURL + "/_sim/stats"))) { error in
-            guard case .connectionFailed? = error as? CurlError else { return XCTFail("\(error)") }
+            Self.assertRefusedByVerification(error)
         }
     }
 
     func testAPeerWithAnotherNameIsRefusedEvenWhenItsAuthorityIsTrusted() {
         let otherName = simulator.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
         XCTAssertThrowsError(try CurlClient(trustedAuthorities: trusted).send(CurlRequest(url: otherName + "/_sim/stats"))) { error in
-            guard case .connectionFailed? = error as? CurlError else { return XCTFail("\(error)") }
+            Self.assertRefusedByVerification(error)
         }
     }
 
@@ -103,6 +103,12 @@ final class CurlTLSTests: XCTestCase {
         XCTAssertEqual(statuses.all.count, connections)
         XCTAssertTrue(statuses.all.allSatisfy { $0 == 401 }, "\(statuses.all)")  // verified, connected, answered (no token)
         XCTAssertLessThan(grown, 8 * 1024, "\(connections) TLS connections grew the process by \(grown) KiB")
+    }
+
+    /// Connected, and then refused the peer's certificate (not, say, refused to connect at all).
+    private static func assertRefusedByVerification(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {
+        guard case .connectionFailed(let reason)? = error as? CurlError else { return XCTFail("\(error)", file: file, line: line) }
+        XCTAssertTrue(reason.contains("SSL peer certificate"), reason, file: file, line: line)
     }
 
     private final class Statuses: @unchecked Sendable {
