@@ -42,7 +42,8 @@ public final class JWTVerifier: @unchecked Sendable {
         let now = now()
         let keys = jwks?.keys(now: now)
         let generation = keys?.generation ?? 0
-        if let claims = recentlyVerified.claims(for: token, keySetGeneration: generation, now: now) {
+        let digest = TokenDigest(token)  // once: looked up, and remembered on a miss
+        if let claims = recentlyVerified.claims(for: digest, keySetGeneration: generation, now: now) {
             try policy.check(claims, now: now)  // expiry and not-before move with the clock
             return claims
         }
@@ -50,7 +51,7 @@ public final class JWTVerifier: @unchecked Sendable {
         try verifySignature(of: compact, keys: keys, now: now)
         let claims = try JWTClaims(payload: compact.payload)
         try policy.check(claims, now: now)
-        recentlyVerified.remember(claims, for: token, keySetGeneration: generation, now: now)
+        recentlyVerified.remember(claims, for: digest, keySetGeneration: generation, now: now)
         return claims
     }
 

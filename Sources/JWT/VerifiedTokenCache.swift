@@ -33,17 +33,15 @@ final class VerifiedTokenCache: Sendable {
         self.maximumAgeSeconds = maximumAgeSeconds
     }
 
-    func claims(for token: String, keySetGeneration: Int, now: Int64) -> JWTClaims? {
-        let digest = TokenDigest(token)
-        return entries.withLock { entries in
+    func claims(for digest: TokenDigest, keySetGeneration: Int, now: Int64) -> JWTClaims? {
+        entries.withLock { entries in
             guard entries.keySetGeneration == keySetGeneration, let entry = entries.byToken[digest],
                   now - entry.verifiedAt < maximumAgeSeconds else { return nil }
             return entry.claims
         }
     }
 
-    func remember(_ claims: JWTClaims, for token: String, keySetGeneration: Int, now: Int64) {
-        let digest = TokenDigest(token)
+    func remember(_ claims: JWTClaims, for digest: TokenDigest, keySetGeneration: Int, now: Int64) {
         entries.withLock { entries in
             if entries.keySetGeneration != keySetGeneration {
                 entries.byToken.removeAll(keepingCapacity: true)

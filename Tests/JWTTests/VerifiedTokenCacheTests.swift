@@ -26,25 +26,25 @@ final class VerifiedTokenCacheTests: XCTestCase {
     func testEntriesAgeOutAndTheCacheIsBounded() {
         let cache = VerifiedTokenCache(capacity: 2, maximumAgeSeconds: 60)
         let claims = JWTClaimsFixture.make()
-        cache.remember(claims, for: "a", keySetGeneration: 0, now: 0)
-        XCTAssertNotNil(cache.claims(for: "a", keySetGeneration: 0, now: 59))
-        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 60))
-        cache.remember(claims, for: "b", keySetGeneration: 0, now: 0)
-        cache.remember(claims, for: "c", keySetGeneration: 0, now: 0)  // full: starts over
-        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 1))
-        XCTAssertNil(cache.claims(for: "b", keySetGeneration: 0, now: 1))
-        XCTAssertNotNil(cache.claims(for: "c", keySetGeneration: 0, now: 1))
+        cache.remember(claims, for: TokenDigest("a"), keySetGeneration: 0, now: 0)
+        XCTAssertNotNil(cache.claims(for: TokenDigest("a"), keySetGeneration: 0, now: 59))
+        XCTAssertNil(cache.claims(for: TokenDigest("a"), keySetGeneration: 0, now: 60))
+        cache.remember(claims, for: TokenDigest("b"), keySetGeneration: 0, now: 0)
+        cache.remember(claims, for: TokenDigest("c"), keySetGeneration: 0, now: 0)  // full: starts over
+        XCTAssertNil(cache.claims(for: TokenDigest("a"), keySetGeneration: 0, now: 1))
+        XCTAssertNil(cache.claims(for: TokenDigest("b"), keySetGeneration: 0, now: 1))
+        XCTAssertNotNil(cache.claims(for: TokenDigest("c"), keySetGeneration: 0, now: 1))
     }
 
     /// Full, the cache first makes room by dropping entries past their age; the others stay.
     func testAFullCacheDropsAgedEntriesBeforeStartingOver() {
         let cache = VerifiedTokenCache(capacity: 2, maximumAgeSeconds: 60)
         let claims = JWTClaimsFixture.make()
-        cache.remember(claims, for: "old", keySetGeneration: 0, now: 0)
-        cache.remember(claims, for: "recent", keySetGeneration: 0, now: 50)
-        cache.remember(claims, for: "new", keySetGeneration: 0, now: 70)  // "old" is 70 s old
-        XCTAssertNotNil(cache.claims(for: "recent", keySetGeneration: 0, now: 71))
-        XCTAssertNotNil(cache.claims(for: "new", keySetGeneration: 0, now: 71))
+        cache.remember(claims, for: TokenDigest("old"), keySetGeneration: 0, now: 0)
+        cache.remember(claims, for: TokenDigest("recent"), keySetGeneration: 0, now: 50)
+        cache.remember(claims, for: TokenDigest("new"), keySetGeneration: 0, now: 70)  // "old" is 70 s old
+        XCTAssertNotNil(cache.claims(for: TokenDigest("recent"), keySetGeneration: 0, now: 71))
+        XCTAssertNotNil(cache.claims(for: TokenDigest("new"), keySetGeneration: 0, now: 71))
     }
 
     /// A thousand users polling in turn are all found again (the cache once held 256 and
@@ -52,18 +52,18 @@ final class VerifiedTokenCacheTests: XCTestCase {
     func testAThousandPollingTokensStayCached() {
         let cache = VerifiedTokenCache()
         let claims = JWTClaimsFixture.make()
-        for user in 0..<1000 { cache.remember(claims, for: "token-\(user)", keySetGeneration: 0, now: 0) }
-        XCTAssertTrue((0..<1000).allSatisfy { cache.claims(for: "token-\($0)", keySetGeneration: 0, now: 5) != nil })
+        for user in 0..<1000 { cache.remember(claims, for: TokenDigest("token-\(user)"), keySetGeneration: 0, now: 0) }
+        XCTAssertTrue((0..<1000).allSatisfy { cache.claims(for: TokenDigest("token-\($0)"), keySetGeneration: 0, now: 5) != nil })
     }
 
     /// The cache knows a token by its SHA-256: any other text, however close, is another token.
     func testATokenIsFoundOnlyByItsWholeText() {
         let cache = VerifiedTokenCache()
         let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"
-        cache.remember(JWTClaimsFixture.make(), for: token, keySetGeneration: 0, now: 0)
-        XCTAssertNotNil(cache.claims(for: token, keySetGeneration: 0, now: 1))
+        cache.remember(JWTClaimsFixture.make(), for: TokenDigest(token), keySetGeneration: 0, now: 0)
+        XCTAssertNotNil(cache.claims(for: TokenDigest(token), keySetGeneration: 0, now: 1))
         for other in [String(token.dropLast()), token + "x", String(token.dropLast()) + "m", token.uppercased(), ""] {
-            XCTAssertNil(cache.claims(for: other, keySetGeneration: 0, now: 1), other)
+            XCTAssertNil(cache.claims(for: TokenDigest(other), keySetGeneration: 0, now: 1), other)
         }
     }
 
@@ -71,11 +71,11 @@ final class VerifiedTokenCacheTests: XCTestCase {
     func testANewKeySetForgetsTokensVerifiedBeforeIt() {
         let cache = VerifiedTokenCache()
         let claims = JWTClaimsFixture.make()
-        cache.remember(claims, for: "a", keySetGeneration: 0, now: 0)
-        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 1, now: 1))
-        cache.remember(claims, for: "b", keySetGeneration: 1, now: 1)
-        XCTAssertNil(cache.claims(for: "a", keySetGeneration: 0, now: 1), "the older entries are gone")
-        XCTAssertNotNil(cache.claims(for: "b", keySetGeneration: 1, now: 1))
+        cache.remember(claims, for: TokenDigest("a"), keySetGeneration: 0, now: 0)
+        XCTAssertNil(cache.claims(for: TokenDigest("a"), keySetGeneration: 1, now: 1))
+        cache.remember(claims, for: TokenDigest("b"), keySetGeneration: 1, now: 1)
+        XCTAssertNil(cache.claims(for: TokenDigest("a"), keySetGeneration: 0, now: 1), "the older entries are gone")
+        XCTAssertNotNil(cache.claims(for: TokenDigest("b"), keySetGeneration: 1, now: 1))
     }
 
     /// Threads hitting one cache at once: every answer is one that was stored, none is torn.
@@ -85,8 +85,8 @@ final class VerifiedTokenCacheTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: 8) { thread in
             for round in 0..<5000 {
                 let token = "t\(thread)-\(round % 100)"
-                cache.remember(claims, for: token, keySetGeneration: round / 1000, now: 0)
-                if let found = cache.claims(for: token, keySetGeneration: round / 1000, now: 1) {
+                cache.remember(claims, for: TokenDigest(token), keySetGeneration: round / 1000, now: 0)
+                if let found = cache.claims(for: TokenDigest(token), keySetGeneration: round / 1000, now: 1) {
                     XCTAssertEqual(found.subject, claims.subject)
                 }
             }
