@@ -17,22 +17,11 @@ public final class Services: @unchecked Sendable {
     /// The Tailscale API client (reused libcurl handles, one cached OAuth token); nil when no
     /// OAuth client is configured.
     public let tailscale: TailscaleClient?
-    /// What outgoing HTTPS trusts, parsed once for the whole process (`TLS_CA_FILE`); nil:
-    /// the system's.
-    public let trustedAuthorities: TrustedAuthorities?
 
     public init(settings: Settings, logger: ServiceLog) throws {
         self.settings = settings
         self.logger = logger
-        var trustedAuthorities: TrustedAuthorities?
-        if let file = settings.trustedAuthoritiesFile {
-            // Checked when the settings were read; gone since, the system's must not stand in.
-            guard let loaded = TrustedAuthorities(bundleFile: file) else {
-                throw SettingsError(problems: [Settings.unreadableTrustedAuthorities(file)])
-            }
-            trustedAuthorities = loaded
-        }
-        self.trustedAuthorities = trustedAuthorities
+        let trustedAuthorities = settings.trustedAuthorities
         database = Database(conninfo: settings.databaseURL,
                             statementTimeoutMilliseconds: settings.databaseStatementTimeoutMilliseconds,
                             connectTimeoutSeconds: settings.databaseConnectTimeoutSeconds,

@@ -28,7 +28,7 @@ public final class DeviceStatusPublisher {
         conninfo = services.settings.databaseURL
         connectTimeoutSeconds = services.settings.databaseConnectTimeoutSeconds
         logger = services.logger
-        httpClient = CurlClient(trustedAuthorities: services.trustedAuthorities)
+        httpClient = CurlClient(trustedAuthorities: services.settings.trustedAuthorities)
         _ = listeningSocket()  // listening before the first round, whose changes it announces
     }
 

@@ -82,9 +82,11 @@ public struct Settings: Sendable {
     /// How many joining devices' keys one inventory refresh asks the API about (bounded, so that
     /// key checks never cost an API call per poll).
     public var keyChecksPerRefresh: Int
-    /// A PEM bundle of the authorities trusted for outgoing HTTPS (the Tailscale API, a JWKS
-    /// URL, the publisher); nil: libcurl's own (Debian's ca-certificates).
-    public var trustedAuthoritiesFile: String?
+    /// `TLS_CA_FILE`'s authorities, trusted for outgoing HTTPS (the Tailscale API, a JWKS URL,
+    /// the publisher). Parsed here, as the secrets key is: a process uses the very authorities
+    /// that were checked, and each process reads its own settings. Nil: the system's, which
+    /// libcurl's clients parse at their first HTTPS call.
+    public var trustedAuthorities: TrustedAuthorities?
 
     /// The effective settings as `NAME=value` lines, secrets masked: for `config check` and logs.
     public private(set) var summary: [(name: String, value: String)] = []
@@ -93,13 +95,6 @@ public struct Settings: Sendable {
 /// `REVOCATION_NODE_ACTION`: what a revocation does to the device's tailnet node.
 public enum RevokedNodeAction: String, CaseIterable, Sendable {
     case delete, expire
-}
-
-extension Settings {
-    /// Read when the settings are, and again by each process that builds its services.
-    static func unreadableTrustedAuthorities(_ file: String) -> String {
-        "TLS_CA_FILE: no certificate could be read from \(file)"
-    }
 }
 
 public struct SettingsError: Error, CustomStringConvertible {
@@ -187,10 +182,7 @@ extension Settings {
             keyMintsPerOrganizationPerHour: r.int("KEY_MINTS_PER_ORGANIZATION_PER_HOUR", default: 300, in: 1...1_000_000),
             supabasePublishableKeys: r.publishableKeys("SUPABASE_PUBLISHABLE_KEYS"),
             keyChecksPerRefresh: r.int("TAILSCALE_KEY_CHECKS_PER_REFRESH", default: 10, in: 0...1000),
-            trustedAuthoritiesFile: r.optional("TLS_CA_FILE"))
-        if let file = settings.trustedAuthoritiesFile, TrustedAuthorities(bundleFile: file) == nil {
-            r.problem(Settings.unreadableTrustedAuthorities(file))
-        }
+            trustedAuthorities: r.trustedAuthorities("TLS_CA_FILE"))
         return r.problems.isEmpty ? settings : nil
     }
 }

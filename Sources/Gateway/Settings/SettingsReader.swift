@@ -1,3 +1,4 @@
+import CurlHTTP
 import VaultCrypto
 import Glibc
 import OperatingSystem
@@ -111,6 +112,16 @@ struct SettingsReader {
         if parts.count == 2, let port = UInt16(parts[1]), port > 0, !parts[0].isEmpty { return value }
         problem("\(name) must be unix:/absolute/path, HOST:PORT or systemd, not \(value.debugDescription)")
         return value
+    }
+
+    /// A PEM bundle of certificate authorities, parsed; nil when unset (or refused, reported).
+    mutating func trustedAuthorities(_ name: String) -> TrustedAuthorities? {
+        guard let file = optional(name) else { return nil }
+        guard let authorities = TrustedAuthorities(bundleFile: file) else {
+            problem("\(name): no certificate could be read from \(file)")
+            return nil
+        }
+        return authorities
     }
 
     mutating func secretBox(_ name: String) -> SecretBox? {
