@@ -10,22 +10,15 @@ import psycopg
 import pytest
 import requests
 
-from conftest import BINARY, REPO, Api, World, stack_dir, start_stack
+from conftest import BINARY, Api, World, stack_dir, start_stack
 from deploy.devstack.stack import SimulatorTLS
-
-SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 @pytest.fixture(scope="module")
 def authority() -> tuple[SimulatorTLS, Path]:
-    """The simulator's certificate and key (for 127.0.0.1, signed by a throwaway authority), and
-    the system's bundle with that authority added: the gateway parses as many authorities as
-    in production."""
-    folder = stack_dir()  # readable by the service's user
-    subprocess.run(["/bin/sh", str(REPO / "Tests/support/make-test-authority.sh"), str(folder)], check=True)
-    bundle = folder / "trusted.pem"
-    bundle.write_bytes(SYSTEM_BUNDLE.read_bytes() + (folder / "authority.pem").read_bytes())
-    return SimulatorTLS(folder / "certificate.pem", folder / "key.pem", folder / "authority.pem"), bundle
+    """The simulator's certificate (a throwaway authority's, for 127.0.0.1) and the bundle the
+    gateway is told to trust: the system's authorities with that one added."""
+    return SimulatorTLS.make(stack_dir())  # readable by the service's user
 
 
 def test_keys_are_minted_over_https_against_the_configured_authorities(authority):

@@ -16,7 +16,6 @@ worker's VmRSS and private pages.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,7 +26,6 @@ from . import entry, memory, references, wrk
 from .fixtures import Fixtures
 from .scenarios import poll_joining_devices
 
-SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 MINTING_USERS = 64
 
 
@@ -37,15 +35,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nexus-https-") as state:
         state_dir = Path(state)
         os.chmod(state_dir, 0o755)  # the service's user reads the bundle
-        subprocess.run(["/bin/sh", str(REPO / "Tests/support/make-test-authority.sh"), str(state_dir)], check=True)
-        bundle = state_dir / "trusted.pem"
-        bundle.write_bytes(SYSTEM_BUNDLE.read_bytes() + (state_dir / "authority.pem").read_bytes())
-        bundle.chmod(0o644)
+        tls, bundle = SimulatorTLS.make(state_dir)
         config = references.stack_config(state_dir=state_dir / "stack", binary=binary, workers=2, log_to_file=True,
+                                         simulator_tls=tls,
                                          settings={"TLS_CA_FILE": str(bundle), "ANONYMOUS_CHECKS_PER_MINUTE": "100000000",
                                                    "KEY_MINTS_PER_USER_PER_HOUR": "100000",
                                                    "KEY_MINTS_PER_ORGANIZATION_PER_HOUR": "1000000"})
-        config.simulator_tls = SimulatorTLS(state_dir / "certificate.pem", state_dir / "key.pem", state_dir / "authority.pem")
         stack = Stack(config)
         try:
             try:

@@ -22,6 +22,7 @@ from .processes import free_port, http_ok, spawn, stop_process, wait_until
 from .watch import Part
 
 REPO = Path(__file__).resolve().parents[2]
+SYSTEM_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")
 # Where a root-run stack keeps what the `postgres` and `www-data` users must reach when its
 # state directory is private (a clone under /root, or in any 0700 directory).
 SERVICE_ROOT = Path("/var/lib/nexus-vault-dev")
@@ -51,6 +52,18 @@ class SimulatorTLS:
     certificate: Path
     key: Path
     authority: Path
+
+    @staticmethod
+    def make(folder: Path) -> tuple[SimulatorTLS, Path]:
+        """A throwaway authority and a certificate for 127.0.0.1 signed by it, in `folder`
+        (Tests/support/make-test-authority.sh), and the bundle for the service to trust:
+        `folder`/trusted.pem, the system's authorities with that one added, so that the service
+        parses as many as in production."""
+        subprocess.run(["/bin/sh", str(REPO / "Tests/support/make-test-authority.sh"), str(folder)], check=True)
+        bundle = folder / "trusted.pem"
+        bundle.write_bytes(SYSTEM_AUTHORITIES.read_bytes() + (folder / "authority.pem").read_bytes())
+        bundle.chmod(0o644)  # read by the service's user
+        return SimulatorTLS(folder / "certificate.pem", folder / "key.pem", folder / "authority.pem"), bundle
 
 
 @dataclass
