@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "CMetrics", dependencies: ["CSharedMemory"]),
 
         // Libraries, one job each; dependencies point one way (toward the C layer).
-        .target(name: "OperatingSystem", swiftSettings: lean),
+        .target(name: "OperatingSystem", dependencies: ["CSystemShims"], swiftSettings: lean),
         .target(name: "Metrics", dependencies: ["CMetrics", "OperatingSystem"], swiftSettings: lean),
         .target(name: "JSON", swiftSettings: lean, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL", "OperatingSystem"], swiftSettings: lean),

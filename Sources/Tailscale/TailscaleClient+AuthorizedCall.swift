@@ -6,6 +6,14 @@ extension TailscaleClient {
     /// expired or revoked) renews it once and tries once more. Returns the parsed 2xx body.
     func authorizedCall(method: String, path: String, jsonBody: JSONValue? = nil,
                         maximumBodyBytes: Int = CurlRequest.defaultMaximumBodyBytes) throws(TailscaleError) -> JSONValue {
+        let body = try authorizedBody(method: method, path: path, jsonBody: jsonBody, maximumBodyBytes: maximumBodyBytes)
+        // DELETE answers 200 with an empty body.
+        return body.isEmpty ? .null : try parseJSON(body, operation: "\(method) \(path)")
+    }
+
+    /// `authorizedCall`'s 2xx body as it came, unparsed.
+    func authorizedBody(method: String, path: String, jsonBody: JSONValue? = nil,
+                        maximumBodyBytes: Int = CurlRequest.defaultMaximumBodyBytes) throws(TailscaleError) -> [UInt8] {
         guard configuration.isConfigured else { throw .notConfigured }
         let deadline = Deadline(millisecondsFromNow: configuration.deadlineMilliseconds)
         let operation = "\(method) \(path)"
@@ -26,15 +34,14 @@ extension TailscaleClient {
                 log("\(operation) answered 401; renewing the access token and retrying once")
                 continue
             }
-            return try decodeAnswer(response, operation: operation)
+            return try acceptedBody(response, operation: operation)
         }
     }
 
-    private func decodeAnswer(_ response: CurlResponse, operation: String) throws(TailscaleError) -> JSONValue {
+    private func acceptedBody(_ response: CurlResponse, operation: String) throws(TailscaleError) -> [UInt8] {
         switch response.status {
         case 200...299:
-            // DELETE answers 200 with an empty body.
-            return response.body.isEmpty ? .null : try parseJSON(response.body, operation: operation)
+            return response.body
         case 401:
             log("\(operation) still answered 401 with a fresh access token")
             throw .unauthorized

@@ -1,7 +1,6 @@
-import Glibc
-import CSystemShims
 import FastCGI
 import Gateway
+import OperatingSystem
 import Supervisor
 
 /// `worker`: one FastCGI worker process of `WORKER_THREADS` request threads. Started by
@@ -20,7 +19,7 @@ enum WorkerCommand {
         link.markReady(threads: threads)
         let exit = worker.run(responder: router, events: .init(requestStarted: link.requestStarted(thread:),
                                                                 requestFinished: link.requestFinished(thread:),
-                                                                everySecond: { router.flushLogs(); returnFreeMemory() }))
+                                                                everySecond: { router.flushLogs(); FreeMemory.returnToTheKernel() }))
         router.flushLogs()
         switch exit {
         case .stopRequested, .recycled: return 0
@@ -28,12 +27,5 @@ enum WorkerCommand {
             child.logger.error("listen socket failed", [("errno", .int(Int(code)))])
             return ExitCode.unavailable
         }
-    }
-
-    /// Memory that a request thread freed stays in its malloc arena; a large transient
-    /// allocation (an inventory refresh parses every node of the tailnet) would keep the worker
-    /// that size. Handing free pages back once a second keeps it near its working set.
-    private static func returnFreeMemory() {
-        nv_return_free_memory()
     }
 }

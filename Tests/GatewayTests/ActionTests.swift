@@ -4,6 +4,7 @@ import JWT
 import Postgres
 import XCTest
 @testable import Gateway
+@testable import Tailscale
 
 /// The actions in process, through the router, against a real PostgreSQL (the one `make
 /// unit-test` starts, in a schema of this test's own): what the integration tests check through
@@ -183,6 +184,44 @@ final class ActionTests: XCTestCase {
             XCTAssertEqual(node.online, online, name)
             XCTAssertEqual(node.device.isOnline(now: Int64(Date().timeIntervalSince1970)), online, name)
         }
+    }
+
+    /// The sync reads each node's columns out of the API's object as `TailscaleDevice` reads its
+    /// fields: a member of another type is absent, an empty string is null, a timestamp that is
+    /// not RFC 3339 is dropped, a repeated id keeps its first object; a node the next list lacks
+    /// is deleted.
+    func testTheSyncReadsTheColumnsFromTheListAsTheAPISentIt() throws {
+        let sync = InventorySync(offlineAfterSeconds: 120)
+        let list = TailscaleDeviceListDocument(json: #"""
+            {"devices": [
+              {"id": "1", "nodeId": "n1", "hostname": "Box", "name": "box.tail.ts.net", "addresses": ["100.64.0.1", "fd7a::1"],
+               "os": "linux", "tags": ["tag:prod"], "authorized": true, "connectedToControl": false,
+               "lastSeen": "2026-12-01T10:00:00Z", "created": ""},
+              {"id": "1", "hostname": "repeated"},
+              {"id": "2", "hostname": "odd", "nodeId": 7, "os": "", "addresses": null, "authorized": "yes",
+               "lastSeen": "yesterday", "created": "2026-11-30T08:00:00+01:00"}
+            ]}
+            """#)
+        XCTAssertEqual(try sync.run(list, clientAddress: "test", source: "test", database: services.database).nodes, 2)
+        let rows = try database.query("""
+            SELECT node_id, stable_node_id, hostname, dns_name, array_to_string(addresses, ' ') AS addresses, os,
+                   array_to_string(tags, ' ') AS tags, authorized::text, connected_to_control::text,
+                   to_char(last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS last_seen,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created_at, raw ->> 'hostname' AS raw_hostname
+            FROM tailscale_nodes ORDER BY node_id
+            """).rows
+        let columns = ["node_id", "stable_node_id", "hostname", "dns_name", "addresses", "os", "tags", "authorized",
+                       "connected_to_control", "last_seen", "created_at", "raw_hostname"]
+        let values = try rows.map { row in try columns.map { try row.value($0) as String? } }
+        XCTAssertEqual(values, [
+            ["1", "n1", "Box", "box.tail.ts.net", "100.64.0.1 fd7a::1", "linux", "tag:prod", "true", "false",
+             "2026-12-01 10:00", nil, "Box"],
+            ["2", nil, "odd", nil, "", nil, "", nil, nil, nil, "2026-11-30 07:00", "odd"],
+        ])
+
+        let shorter = TailscaleDeviceListDocument(json: #"{"devices": [{"id": "2", "hostname": "odd"}]}"#)
+        XCTAssertEqual(try sync.run(shorter, clientAddress: "test", source: "test", database: services.database).nodes, 1)
+        XCTAssertEqual(try database.query("SELECT node_id FROM tailscale_nodes").rows.map { try $0.value("node_id") as String? }, ["2"])
     }
 
     /// A lookup runs the copy of its statement for the inventory's size as the previous lookup

@@ -3,8 +3,8 @@ import Tailscale
 import XCTest
 @testable import Gateway
 
-/// The pure parts of the Tailscale actions: key descriptions, the records a sync writes, the
-/// compatibility fields, and the name matching rules.
+/// The pure parts of the Tailscale actions: key descriptions, the compatibility fields, and the
+/// name rules.
 final class TailscaleInventoryTests: XCTestCase {
     private func device(_ json: String) throws -> TailscaleDevice {
         try TailscaleDevice(json: XCTUnwrap(JSONParser.parse(json).objectValue))
@@ -25,18 +25,6 @@ final class TailscaleInventoryTests: XCTestCase {
         XCTAssertEqual(AuthKeyDescription.make(user: "", organization: "Org"), "Org")
     }
 
-    func testRecordsDropRepeatedIdsAndEmptyStrings() throws {
-        let first = try device(#"{"id":"1","hostname":"a","created":"","addresses":["100.64.0.1"],"connectedToControl":true}"#)
-        let repeated = try device(#"{"id":"1","hostname":"b"}"#)
-        let records = try XCTUnwrap(JSONParser.parse(InventoryRecords.json(for: [first, repeated])).arrayValue)
-        XCTAssertEqual(records.count, 1)
-        XCTAssertEqual(records[0]["hostname"], "a")
-        XCTAssertEqual(records[0]["created_at"], .null)
-        XCTAssertEqual(records[0]["addresses"], ["100.64.0.1"])
-        XCTAssertEqual(records[0]["connected_to_control"], true)
-        XCTAssertEqual(records[0]["raw"]?["id"], "1")
-    }
-
     func testCompatibleDeviceAddsIpAddressesAndOnline() throws {
         let node = try device(#"{"id":"7","nodeId":"n7","hostname":"box","name":"box.tail.ts.net","addresses":["100.64.0.7","fd7a::7"],"os":"linux"}"#)
         let full = CompatibleDevice.full(node, online: true)
@@ -51,13 +39,6 @@ final class TailscaleInventoryTests: XCTestCase {
     func testNameRules() {
         XCTAssertEqual(AccessibleDevice.expectedHostname(forName: "Field Tablet 2"), "field-tablet-2")
         XCTAssertEqual(NodeLookup.normalizedIdentifier("Box.Tail.ts.net."), "box.tail.ts.net")
-    }
-
-    func testHintMatchesTheConnectedNodeOfThatName() throws {
-        let old = try device(#"{"id":"1","hostname":"sap-pc","connectedToControl":false,"created":"2024-01-01T00:00:00Z"}"#)
-        let live = try device(#"{"id":"2","hostname":"SAP-PC","connectedToControl":true,"addresses":["100.64.0.2"]}"#)
-        XCTAssertEqual(SyncDevicesAction.match("SAP PC", in: [old, live]), ["id": "2", "hostname": "SAP-PC", "ip": "100.64.0.2"])
-        XCTAssertEqual(SyncDevicesAction.match("other", in: [old, live]), .null)
     }
 
     func testTheActionListIsTheContracts() {

@@ -12,9 +12,9 @@ struct InventoryFetch {
     let client: TailscaleClient
     let services: Services
 
-    func devices() throws -> [TailscaleDevice] {
+    func deviceList() throws -> TailscaleDeviceListDocument {
         checkJoiningKeys()
-        return try client.listDevices()
+        return try client.deviceListDocument()
     }
 
     /// A failure here only delays a link until the next fetch; it never fails the sync. The

@@ -1,4 +1,5 @@
 import Postgres
+import Tailscale
 
 /// What one sync changed.
 public struct SyncOutcome: Sendable, Equatable {
@@ -17,21 +18,21 @@ extension InventoryStore {
     /// Writes a fetched device list into the inventory and the linked devices, in one
     /// transaction.
     /// - Parameters:
-    ///   - records: the nodes as `InventoryRecords.json` writes them.
+    ///   - deviceList: the API's answer, which `storeNodesSQL` reads.
     ///   - organizationID: only devices of this organization are updated; nil for all. The node
     ///     inventory is the whole tailnet either way.
     ///   - offlineAfterSeconds: how long an `active` device may go unseen before it is `offline`.
     ///   - clientAddress: `ip_address` of the status-change events.
     ///   - source: who ran the sync, recorded in the events.
-    static func sync(records: String, organizationID: String?, offlineAfterSeconds: Int, clientAddress: String,
-                     source: String, in database: Database) throws -> SyncOutcome {
+    static func sync(deviceList: TailscaleDeviceListDocument, organizationID: String?, offlineAfterSeconds: Int,
+                     clientAddress: String, source: String, in database: Database) throws -> SyncOutcome {
         // Closed afterwards: it sent the whole tailnet (about 1 MB per thousand nodes), and
         // libpq would keep buffers of that size for the connection's life (once per sync
         // interval, a new connection costs less than that memory in every worker).
         try database.withConnection(closingAfterwards: true) { connection in
             try connection.transaction { connection in
                 try connection.query(lockSyncSQL)
-                let nodes = try StoreError.onlyRow(of: connection.query(storeNodesSQL, [records])).requiredInt("nodes")
+                let nodes = try StoreError.onlyRow(of: connection.query(storeNodesSQL, [deviceList.json])).requiredInt("nodes")
                 try connection.query(markSyncedSQL, [nodes])
                 let row = try StoreError.onlyRow(of: connection.query(updateLinkedDevicesSQL, [
                     organizationID,       // $1
@@ -50,8 +51,14 @@ extension InventoryStore {
     static let lockSyncSQL = "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.inventorySync))"
 
     /// Brings `tailscale_nodes` to the tailnet in one statement: new nodes inserted, changed ones
-    /// updated, vanished ones deleted; returns `nodes`, the tailnet's size. $1: the records of
-    /// `InventoryRecords`.
+    /// updated, vanished ones deleted; returns `nodes`, the tailnet's size. $1: the device list
+    /// as the API sent it (`TailscaleDeviceListDocument`), whose shape the client has checked.
+    ///
+    /// PostgreSQL reads the columns out of each node's object, as `TailscaleDevice` reads its
+    /// fields: a member of another type than documented is absent, an empty string is null (the
+    /// API sends `created: ""` for some nodes, which no timestamp column accepts). A repeated
+    /// node id keeps its first object (the API never repeats one, but the upsert may not touch a
+    /// row twice). The worker builds no records of its own: it sends the list as it came.
     ///
     /// A node whose API object (`raw`, which every column is read from) did not change is not
     /// written at all, so its `synced_at` is when it last changed. Rewriting every row on
@@ -61,15 +68,20 @@ extension InventoryStore {
     /// do not look like RFC 3339 are dropped rather than failing the whole sync on one odd node.
     static let storeNodesSQL = """
         WITH r AS MATERIALIZED (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(node_id text, stable_node_id text, hostname text, dns_name text,
-                                                             addresses text[], os text, tags text[], authorized boolean,
-                                                             connected_to_control boolean, last_seen text, created_at text, raw jsonb)
+            SELECT DISTINCT ON (node.object ->> 'id')
+                   node.object ->> 'id' AS node_id, \(text("nodeId")) AS stable_node_id,
+                   node.object ->> 'hostname' AS hostname, \(text("name")) AS dns_name, \(strings("addresses")) AS addresses,
+                   \(text("os")) AS os, \(strings("tags")) AS tags, \(boolean("authorized")) AS authorized,
+                   \(boolean("connectedToControl")) AS connected_to_control, \(text("lastSeen")) AS last_seen,
+                   \(text("created")) AS created_at, node.object AS raw
+            FROM jsonb_array_elements($1::jsonb -> 'devices') WITH ORDINALITY AS node(object, position)
+            ORDER BY node.object ->> 'id', node.position
         ),
         stored AS (
             INSERT INTO tailscale_nodes AS t (node_id, stable_node_id, hostname, dns_name, addresses, os, tags,
                                               authorized, connected_to_control, last_seen, created_at, raw, synced_at)
-            SELECT r.node_id, r.stable_node_id, r.hostname, r.dns_name, coalesce(r.addresses, '{}'), r.os,
-                   coalesce(r.tags, '{}'), r.authorized, r.connected_to_control,
+            SELECT r.node_id, r.stable_node_id, r.hostname, r.dns_name, r.addresses, r.os, r.tags, r.authorized,
+                   r.connected_to_control,
                    \(timestamp("r.last_seen")), \(timestamp("r.created_at")), r.raw, now()
             FROM r
             ON CONFLICT (node_id) DO UPDATE SET
@@ -90,6 +102,23 @@ extension InventoryStore {
     static let markSyncedSQL = """
         UPDATE tailscale_sync_state SET synced_at = now(), node_count = $1, refresh_claimed_at = NULL WHERE id = 1
         """
+
+    /// A string member of a node's object; null when absent, empty or not a string.
+    private static func text(_ member: String) -> String {
+        "nullif(CASE WHEN jsonb_typeof(node.object -> '\(member)') = 'string' THEN node.object ->> '\(member)' END, '')"
+    }
+
+    /// A boolean member; null when absent or not a boolean.
+    private static func boolean(_ member: String) -> String {
+        "CASE WHEN jsonb_typeof(node.object -> '\(member)') = 'boolean' THEN (node.object -> '\(member)')::boolean END"
+    }
+
+    /// A list of strings in the API's order; empty when absent or null.
+    private static func strings(_ member: String) -> String {
+        "CASE WHEN jsonb_typeof(node.object -> '\(member)') = 'array' THEN ARRAY(SELECT element FROM "
+            + "jsonb_array_elements_text(node.object -> '\(member)') WITH ORDINALITY AS e(element, position) ORDER BY e.position) "
+            + "ELSE '{}' END"
+    }
 
     private static func timestamp(_ column: String) -> String {
         "CASE WHEN \(column) ~ '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$' "

@@ -10,12 +10,13 @@ enum SyncDevicesAction: TailscaleAction {
 
     static func run(_ call: ActionCall) throws -> JSONValue {
         let scope = try organizationScope(call)
-        let devices = try call.services.requireTailscale().listDevices()
-        let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds).run(devices, organizationID: scope, clientAddress: call.request.clientAddress,
-                                                   source: Self.name, database: call.database)
+        let deviceList = try call.services.requireTailscale().deviceListDocument()
+        let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds)
+            .run(deviceList, organizationID: scope, clientAddress: call.request.clientAddress, source: Self.name,
+                 database: call.database)
         var answer = JSONObject([("success", true), ("synced", .int(outcome.linkedDevices)),
-                                 ("totalTailscaleDevices", .int(devices.count))])
-        if let hint = call.text("device_name_hint") { answer["matched_device"] = Self.match(hint, in: devices) }
+                                 ("totalTailscaleDevices", .int(outcome.nodes))])
+        if let hint = call.text("device_name_hint") { answer["matched_device"] = try Self.match(hint, call) }
         return .object(answer)
     }
 
@@ -30,12 +31,12 @@ enum SyncDevicesAction: TailscaleAction {
         return own
     }
 
-    /// The node a device named `hint` would join as: connected ones first, then the newest.
-    static func match(_ hint: String, in devices: [TailscaleDevice]) -> JSONValue {
-        let hostname = AccessibleDevice.expectedHostname(forName: hint)
-        let candidates = devices.filter { $0.hostname.lowercased() == hostname }
-        let best = candidates.first { $0.connectedToControl == true } ?? candidates.max { ($0.created ?? "") < ($1.created ?? "") }
-        guard let best else { return .null }
-        return ["id": .string(best.id), "hostname": .string(best.hostname), "ip": .optional(best.addresses.first)]
+    /// The node a device named `hint` would join as, found in the inventory just synced the
+    /// way check-device finds a node by its hostname (online ones first).
+    private static func match(_ hint: String, _ call: ActionCall) throws -> JSONValue {
+        let lookup = NodeLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds)
+        guard let node = try lookup.node(identifier: AccessibleDevice.expectedHostname(forName: hint)).0 else { return .null }
+        let device = node.device
+        return ["id": .string(device.id), "hostname": .string(device.hostname), "ip": .optional(device.addresses.first)]
     }
 }
