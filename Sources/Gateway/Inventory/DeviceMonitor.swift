@@ -38,9 +38,9 @@ public final class DeviceMonitor {
         guard let client = services.tailscale else { return .notConfigured }
         defer { DeviceRevocationUpstream(services: services).retryDue() }
         do {
-            let deviceList = try InventoryFetch(client: client, services: services).deviceList()
             let outcome = try InventorySync(offlineAfterSeconds: services.settings.monitor.offlineAfterSeconds)
-                .run(deviceList, clientAddress: "unknown", source: "monitor", database: services.database)
+                .run(InventoryFetch(client: client, services: services).deviceList(), clientAddress: "unknown", source: "monitor",
+                     database: services.database)
             if outcome.statusChanges > 0 {
                 services.logger.info("device status changes", [("changes", .int(outcome.statusChanges)),
                                                                ("nodes", .int(outcome.nodes)), ("linked", .int(outcome.linkedDevices))])

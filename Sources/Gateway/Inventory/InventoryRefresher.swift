@@ -32,9 +32,9 @@ public struct InventoryRefresher {
         let claimed = try InventoryStore.claimRefreshLease(maxAgeSeconds: monitor.inventoryMaxAgeSeconds, leaseSeconds: leaseSeconds,
                                                            in: services.database)
         guard claimed else { return .leftToAnother }
-        let deviceList = try InventoryFetch(client: client, services: services).deviceList()
         let outcome = try InventorySync(offlineAfterSeconds: monitor.offlineAfterSeconds)
-            .run(deviceList, clientAddress: clientAddress, source: "poll", database: services.database)
+            .run(InventoryFetch(client: client, services: services).deviceList(), clientAddress: clientAddress, source: "poll",
+                 database: services.database)
         return .refreshed(outcome)
     }
 

@@ -10,9 +10,8 @@ enum SyncDevicesAction: TailscaleAction {
 
     static func run(_ call: ActionCall) throws -> JSONValue {
         let scope = try organizationScope(call)
-        let deviceList = try call.services.requireTailscale().deviceListDocument()
         let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds)
-            .run(deviceList, organizationID: scope, clientAddress: call.request.clientAddress, source: Self.name,
+            .run(call.services.requireTailscale().deviceListDocument(), organizationID: scope, clientAddress: call.request.clientAddress, source: Self.name,
                  database: call.database)
         var answer = JSONObject([("success", true), ("synced", .int(outcome.linkedDevices)),
                                  ("totalTailscaleDevices", .int(outcome.nodes))])
