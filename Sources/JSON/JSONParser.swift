@@ -28,6 +28,28 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses `bytes` as `parse` does, but hands each element of the top-level object's array
+    /// member `member` to `accept` as soon as it is read, and keeps none of them: a list of
+    /// many elements is checked with one element's tree in memory at a time, not the whole
+    /// document's. Throws what `parse` would throw. Answers true when the document is an object
+    /// whose `member` is an array of which `accept` took every element; of a repeated member, the
+    /// last one counts, as the last one is what `parse` keeps.
+    public static func everyElement(ofMember member: String, in bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                                    satisfies accept: (JSONValue) -> Bool) throws(JSONParseError) -> Bool {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, maxValues: .max)
+        parser.skipWhitespace()
+        let accepted: Bool
+        if try parser.peek() == UInt8(ascii: "{") {
+            accepted = try parser.visitObject(member: member, accept)
+        } else {
+            _ = try parser.parseValue(depth: 0)
+            accepted = false
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error(.trailingContent) }
+        return accepted
+    }
+
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth,
                              maxValues: Int = .max) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8), maxDepth: maxDepth, maxValues: maxValues)
@@ -87,41 +109,88 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
         var object = JSONObject()
-        skipWhitespace()
-        if try peek() == UInt8(ascii: "}") { index += 1; return .object(object) }
-        while true {
-            skipWhitespace()
-            guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedByte(bytes[index])) }
-            let key = try parseString()
-            skipWhitespace()
-            try expect(":")
-            skipWhitespace()
+        if try opensEmpty(closedBy: UInt8(ascii: "}")) { return .object(object) }
+        repeat {
+            let key = try parseKey()
             object[key] = try parseValue(depth: depth + 1)
-            skipWhitespace()
-            switch try peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(object)
-            case let byte: throw error(.unexpectedByte(byte))
-            }
-        }
+        } while try !closes(UInt8(ascii: "}"))
+        return .object(object)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if try peek() == UInt8(ascii: "]") { index += 1; return .array(elements) }
-        while true {
+        if try opensEmpty(closedBy: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            switch try peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
-            case let byte: throw error(.unexpectedByte(byte))
+        } while try !closes(UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// `parseObject` for `everyElement`: the members are read and dropped, `member`'s elements
+    /// handed to `accept` one by one.
+    private mutating func visitObject(member: String, _ accept: (JSONValue) -> Bool) throws(JSONParseError) -> Bool {
+        guard maxDepth > 0 else { throw error(.tooDeep) }
+        valuesLeft -= 1
+        var accepted = false
+        if try opensEmpty(closedBy: UInt8(ascii: "}")) { return accepted }
+        repeat {
+            let key = try parseKey()
+            if key == member, try peek() == UInt8(ascii: "[") {
+                accepted = try visitArray(accept)
+            } else {
+                _ = try parseValue(depth: 1)
+                if key == member { accepted = false }
             }
+        } while try !closes(UInt8(ascii: "}"))
+        return accepted
+    }
+
+    /// The array of `visitObject`'s member: every element is still parsed (the document must be
+    /// valid to the end), `accept` asked until it refuses one.
+    private mutating func visitArray(_ accept: (JSONValue) -> Bool) throws(JSONParseError) -> Bool {
+        guard maxDepth > 1 else { throw error(.tooDeep) }
+        valuesLeft -= 1
+        var accepted = true
+        if try opensEmpty(closedBy: UInt8(ascii: "]")) { return accepted }
+        repeat {
+            skipWhitespace()
+            let element = try parseValue(depth: 2)
+            if accepted { accepted = accept(element) }
+        } while try !closes(UInt8(ascii: "]"))
+        return accepted
+    }
+
+    /// Steps over a container's opening byte; true when `closing` follows at once (then
+    /// consumed too).
+    private mutating func opensEmpty(closedBy closing: UInt8) throws(JSONParseError) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard try peek() == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// A member's key and its colon, with the whitespace around them.
+    private mutating func parseKey() throws(JSONParseError) -> String {
+        skipWhitespace()
+        guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedByte(bytes[index])) }
+        let key = try parseString()
+        skipWhitespace()
+        try expect(":")
+        skipWhitespace()
+        return key
+    }
+
+    /// After a member or an element: true when `closing` ends the container (consumed), false
+    /// after a comma.
+    private mutating func closes(_ closing: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        switch try peek() {
+        case UInt8(ascii: ","): index += 1; return false
+        case closing: index += 1; return true
+        case let byte: throw error(.unexpectedByte(byte))
         }
     }
 

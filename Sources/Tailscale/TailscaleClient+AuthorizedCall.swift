@@ -55,8 +55,13 @@ extension TailscaleClient {
     }
 
     func parseJSON(_ body: [UInt8], operation: String) throws(TailscaleError) -> JSONValue {
+        try readingJSON(operation) { () throws(JSONParseError) in try JSONParser.parse(body) }
+    }
+
+    /// Runs `read` over an answer's body, logging when the body is not JSON.
+    func readingJSON<T>(_ operation: String, _ read: () throws(JSONParseError) -> T) throws(TailscaleError) -> T {
         do {
-            return try JSONParser.parse(body)
+            return try read()
         } catch {
             log("\(operation) answered a body that is not JSON (\(error))")
             throw .malformedResponse

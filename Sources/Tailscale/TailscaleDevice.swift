@@ -51,6 +51,15 @@ public struct TailscaleDevice: Sendable {
         return result
     }
 
+    /// Whether `body` is a device-list answer that `list(from:)` would accept, read one device
+    /// at a time: the whole list's tree is never built (about 2 MB per thousand nodes).
+    static func isDeviceList(_ body: [UInt8]) throws(JSONParseError) -> Bool {
+        try JSONParser.everyElement(ofMember: "devices", in: body) { element in
+            guard let object = element.objectValue else { return false }
+            return (try? TailscaleDevice(json: object)) != nil
+        }
+    }
+
     /// How long after `lastSeen` a node still counts as online when the API does not say.
     /// How recent a `lastSeen` counts as online. The inventory's SQL uses the same number
     /// (`InventoryStore.nodeIsOnline`): one rule for answers from the API and from the inventory.

@@ -57,6 +57,40 @@ final class JSONTests: XCTestCase {
         }
     }
 
+    /// `everyElement` hands over a member's elements in order, one at a time, and answers as a
+    /// check of `parse`'s result would: the last of a repeated member counts, a missing or
+    /// non-array member is a refusal, and what `parse` refuses it refuses with the same error.
+    func testEveryElementOfAMemberIsVisitedInOrder() throws {
+        func check(_ text: String, accept: (JSONValue) -> Bool = { _ in true }) throws -> Bool {
+            try JSONParser.everyElement(ofMember: "devices", in: Array(text.utf8), satisfies: accept)
+        }
+        var seen: [JSONValue] = []
+        XCTAssertTrue(try check(#"{"other": [9], "devices": [1, {"a": [2]}, "x"], "more": {}}"#) { seen.append($0); return true })
+        XCTAssertEqual(seen, [1, ["a": [2]], "x"])
+
+        seen = []
+        XCTAssertFalse(try check(#"{"devices": [1, 2, 3]}"#) { seen.append($0); return $0 != 2 })
+        XCTAssertEqual(seen, [1, 2], "no element is asked about after a refusal")
+
+        XCTAssertTrue(try check(#"{"devices": []}"#))
+        XCTAssertFalse(try check(#"{"devices": {}}"#))
+        XCTAssertFalse(try check(#"{"nodes": []}"#))
+        XCTAssertFalse(try check(#"[{"devices": []}]"#))
+        XCTAssertFalse(try check(#"{"devices": [], "devices": null}"#), "the last of a repeated member counts")
+        XCTAssertTrue(try check(#"{"devices": 1, "devices": [true]}"#))
+
+        for (text, reason) in [(#"{"devices": [1,]}"#, JSONParseError.Reason.unexpectedByte(UInt8(ascii: "]"))),
+                               (#"{"devices": []} x"#, .trailingContent), (#"{"devices": [1"#, .unexpectedEnd),
+                               (#"{"devices": [[[]]]}"#, .tooDeep)] {
+            XCTAssertThrowsError(try JSONParser.everyElement(ofMember: "devices", in: Array(text.utf8), maxDepth: 3) { _ in true }) { error in
+                XCTAssertEqual((error as? JSONParseError)?.reason, reason, text)
+            }
+            XCTAssertThrowsError(try JSONParser.parse(text, maxDepth: 3)) { error in
+                XCTAssertEqual((error as? JSONParseError)?.reason, reason, text)
+            }
+        }
+    }
+
     func testSerializesCompactlyWithEscapes() {
         let value: JSONValue = ["error": "Token inválido\n\"x\"\u{01}", "n": 3, "d": 2.5, "z": nil, "l": [false]]
         XCTAssertEqual(value.serialized(), #"{"error":"Token inválido\n\"x\"\u0001","n":3,"d":2.5,"z":null,"l":[false]}"#)

@@ -1,5 +1,5 @@
 import JSON
-import Tailscale
+@testable import Tailscale
 import XCTest
 
 final class DeviceListTests: TailscaleTestCase {
@@ -29,6 +29,40 @@ final class DeviceListTests: TailscaleTestCase {
         XCTAssertEqual(otter.tags, [], "untagged nodes have no tags field")
         XCTAssertNotNil(otter.lastSeen)
         XCTAssertFalse(otter.isOnline(now: Int64(time(nil))), "connectedToControl false wins over a recent lastSeen")
+    }
+
+    /// The sync's copy of the list is the API's body itself, checked as `listDevices` checks it.
+    func testTheDocumentIsTheListAsSentOnceCheckedAsListDevicesChecksIt() throws {
+        try simulator.admin("POST", "/_sim/devices", ["hostname": "pangolin", "os": "linux", "tags": ["tag:prod"]])
+        try simulator.admin("POST", "/_sim/devices", ["hostname": "otter", "connected": false])
+        let client = makeClient()
+        let document = try JSONParser.parse(client.deviceListDocument().json)
+        let nodes = try XCTUnwrap(document["devices"]?.arrayValue)
+        XCTAssertEqual(nodes.compactMap { $0["hostname"]?.stringValue }.sorted(), ["otter", "pangolin"])
+        XCTAssertEqual(nodes.map { $0.objectValue ?? JSONObject() }, try client.listDevices().map(\.raw))
+
+        try simulator.injectFault(["mode": "garbage", "count": 1, "shape": "json"])
+        assertThrows(.malformedResponse) { () throws(TailscaleError) in _ = try client.deviceListDocument() }
+        try simulator.injectFault(["mode": "garbage", "count": 1])
+        assertThrows(.malformedResponse) { () throws(TailscaleError) in _ = try client.deviceListDocument() }
+        XCTAssertEqual(logLines.filter { $0.contains("not the documented shape") }.count, 1, "\(logLines)")
+        XCTAssertEqual(logLines.filter { $0.contains("not JSON") }.count, 1, "\(logLines)")
+    }
+
+    /// The sync's check, one device at a time, accepts exactly what `list(from:)` decodes.
+    func testTheOneByOneCheckAgreesWithTheDecoder() throws {
+        let documents = [
+            #"{"devices": []}"#, #"{"devices": [{"id": "1", "hostname": "a", "tags": ["t"], "addresses": null}]}"#,
+            #"{"devices": [{"id": "1", "hostname": "a"}, {"id": "", "hostname": "b"}]}"#,
+            #"{"devices": [{"id": "1", "hostname": "a", "tags": [1]}]}"#, #"{"devices": [{"id": 1, "hostname": "a"}]}"#,
+            #"{"devices": [{"id": "1"}]}"#, #"{"devices": ["x"]}"#, #"{"devices": null}"#, #"{}"#, #"[]"#,
+            #"{"devices": [], "devices": [{"hostname": "a"}]}"#, #"{"devices": [{"id": "1", "hostname": "a", "addresses": "x"}]}"#,
+        ]
+        for document in documents {
+            let decoded = (try? TailscaleDevice.list(from: JSONParser.parse(document))) != nil
+            XCTAssertEqual(try TailscaleDevice.isDeviceList(Array(document.utf8)), decoded, document)
+        }
+        XCTAssertThrowsError(try TailscaleDevice.isDeviceList(Array(#"{"devices": [}"#.utf8)))
     }
 
     func testDeviceByIdAndByNodeId() throws {

@@ -7,7 +7,7 @@ private let now: Int64 = 1_700_000_000
 /// Any bytes as an answer of the Tailscale API: the first line as a `Retry-After` header, the
 /// rest as the body. Every decoder the client applies to an answer (device list, one device,
 /// new auth key, error message, OAuth error code, retry delay, timestamps) returns a value or
-/// `malformedResponse`, never traps.
+/// `malformedResponse`, never traps; the device-list check agrees with the device-list decoder.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTailscale(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -22,10 +22,16 @@ public func fuzzTailscale(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = UpstreamErrorMessage.from(body, status: 400)
     _ = UpstreamErrorMessage.oauthErrorCode(body)
 
-    guard let answer = try? JSONParser.parse(body) else { return 0 }
-    if let devices = try? TailscaleDevice.list(from: answer) {
-        for device in devices { inspect(device) }
+    let checkedOneByOne = (try? TailscaleDevice.isDeviceList(body)) == true
+    guard let answer = try? JSONParser.parse(body) else {
+        if checkedOneByOne { fatalError("a body that is not JSON passed the device-list check") }
+        return 0
     }
+    // The sync checks the list one device at a time; list-devices decodes it whole. They must
+    // agree on every input, or a sync would store what list-devices refuses (or the reverse).
+    let devices = try? TailscaleDevice.list(from: answer)
+    if checkedOneByOne != (devices != nil) { fatalError("the device-list check and the decoder disagree") }
+    for device in devices ?? [] { inspect(device) }
     if let device = try? TailscaleDevice(json: answer.objectValue ?? JSONObject()) { inspect(device) }
     _ = try? TailscaleAuthKey(json: answer)
     return 0
