@@ -28,10 +28,7 @@ INVENTORY_MAX_AGE_SECONDS = 5
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
-    if not binary.exists():
-        print(f"bench: {binary} is missing: run `make build` first", file=sys.stderr)
-        return 1
+    binary = entry.built_binary()
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 2)
     parameters = RunParameters(duration_seconds=entry.seconds_setting("BENCH_DURATION", 5), warmup_seconds=entry.seconds_setting("BENCH_WARMUP", 2),
                                rounds=max(1, entry.seconds_setting("BENCH_ROUNDS", 3)),

@@ -1,12 +1,26 @@
-"""What every benchmark entry point shares: whole-second settings from the environment, and
-running `main` so that Ctrl-C and SIGTERM unwind through the finally blocks that stop
-everything it started."""
+"""What every benchmark entry point shares: the binary it measures, whole-second settings from
+the environment, and running `main` so that Ctrl-C and SIGTERM unwind through the finally
+blocks that stop everything it started."""
 from __future__ import annotations
 
 import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
+
+from deploy.devstack.stack import REPO
+
+# NEXUS_VAULT_BIN, or the release build.
+BINARY = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
+
+
+def built_binary() -> Path:
+    """`BINARY`; exits (1) saying how to build it when it is not there."""
+    if not BINARY.exists():
+        print(f"bench: {BINARY} is missing: run `make build` first", file=sys.stderr)
+        raise SystemExit(1)
+    return BINARY
 
 
 def seconds_setting(name: str, default: int) -> int:

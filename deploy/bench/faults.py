@@ -1,18 +1,14 @@
-"""What the fault benchmarks share: the binary, a wrk run in a background thread (so that the
+"""What the fault benchmarks share: a wrk run in a background thread (so that the
 caller can break things meanwhile), a pool's workers, and what counts as failed in a wrk
 report (non-2xx answers and socket errors, time-outs included)."""
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 from deploy.devstack.processes import child_pids, process_command
-from deploy.devstack.stack import REPO
 
 from . import wrk
-
-BINARY = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
 
 
 def failed(result: wrk.WrkResult) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .results import BenchRun, ScenarioResult
+from .results import BenchRun
 from .scenarios import SCENARIOS
 
 WORKER_LIMIT_KIB = 20 * 1024

@@ -24,7 +24,7 @@ from pathlib import Path
 from deploy.devstack.stack import Stack, StackConfig
 
 from . import entry, wrk
-from .faults import BINARY, Background, failed, failed_percent, workers_of
+from .faults import Background, failed, failed_percent, workers_of
 from .fixtures import Fixtures
 
 FAILED_GOAL_PERCENT = 0.1
@@ -58,13 +58,11 @@ class Killer(threading.Thread):
 
 
 def main() -> int:
-    if not BINARY.exists():
-        print(f"bench: {BINARY} is missing: run `make build` first", file=sys.stderr)
-        return 1
+    entry.built_binary()
     duration = entry.seconds_setting("KILL_BENCH_DURATION", 60)
     rounds = max(1, entry.seconds_setting("KILL_BENCH_ROUNDS", 1))
     with tempfile.TemporaryDirectory(prefix="nexus-kill-bench-") as state:
-        stack = Stack(StackConfig(state_dir=Path(state), binary=BINARY, workers=os.cpu_count() or 2))
+        stack = Stack(StackConfig(state_dir=Path(state), binary=entry.BINARY, workers=os.cpu_count() or 2))
         try:
             stack.start()
             fixtures = Fixtures(stack)

@@ -24,22 +24,20 @@ from pathlib import Path
 from deploy.devstack.stack import Stack, StackConfig
 
 from . import entry, wrk
-from .faults import BINARY, Background, failed
+from .faults import Background, failed
 from .fixtures import Fixtures
 from .two_pools import SecondPool, kill_pool, route_to_both
 
 
 def main() -> int:
-    if not BINARY.exists():
-        print(f"bench: {BINARY} is missing: run `make build` first", file=sys.stderr)
-        return 1
+    entry.built_binary()
     duration = entry.seconds_setting("SCALE_BENCH_DURATION", 20)
     kill_at = entry.seconds_setting("SCALE_BENCH_KILL_AT", 5)
     rounds = max(1, entry.seconds_setting("SCALE_BENCH_ROUNDS", 3))
     rows: list[tuple[wrk.WrkResult, wrk.WrkResult, int]] = []
     with tempfile.TemporaryDirectory(prefix="nexus-scale-bench-") as state:
         # One worker per pool: two pools of one on this 2-core machine are the two-host shape.
-        stack = Stack(StackConfig(state_dir=Path(state), binary=BINARY, workers=1))
+        stack = Stack(StackConfig(state_dir=Path(state), binary=entry.BINARY, workers=1))
         second = SecondPool(stack)
         try:
             stack.start()

@@ -328,10 +328,7 @@ def goals(results: list[SizeResult]) -> list[str]:
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
-    if not binary.exists():
-        print(f"bench: {binary} is missing: run `make build` first", file=sys.stderr)
-        return 1
+    binary = entry.built_binary()
     sizes = [int(text) for text in os.environ.get("SYNC_BENCH_NODES", "1000 10000").replace(",", " ").split()]
     rounds = max(1, entry.seconds_setting("SYNC_BENCH_ROUNDS", 5))
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 2)

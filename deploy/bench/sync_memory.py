@@ -21,9 +21,9 @@ from pathlib import Path
 
 import psycopg
 
-from deploy.devstack.stack import REPO, Stack, StackConfig
+from deploy.devstack.stack import Stack, StackConfig
 
-from . import sync_devices
+from . import entry, sync_devices
 from .faults import workers_of
 
 
@@ -53,10 +53,7 @@ def measure(stack: Stack, key: str, calls: int) -> list[tuple[int, int, int]]:
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
-    if not binary.exists():
-        print(f"bench: {binary} is missing: run `make build` first", file=sys.stderr)
-        return 1
+    binary = entry.built_binary()
     sizes = [int(text) for text in os.environ.get("SYNC_MEMORY_NODES", "1000 10000").replace(",", " ").split()]
     calls = max(1, int(os.environ.get("SYNC_MEMORY_CALLS", "8")))
     mib = lambda kib: f"{kib / 1024:.1f}"
@@ -85,4 +82,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry.run(main)
