@@ -19,7 +19,8 @@ final class ResponseCollector {
             exceededLimit = true
             return 0
         }
-        if body.isEmpty, let announced = headers["content-length"].flatMap({ Int($0) }), (0...maximumBodyBytes).contains(announced) {
+        if body.isEmpty, let announced = headers["content-length"].flatMap({ Int($0) }),
+           (0...maximumBodyBytes).contains(announced) {
             // Growing by doubling would leave up to twice a large body's size allocated (a
             // device list of 10,000 nodes is 8.5 MB) while it is read and checked.
             body.reserveCapacity(announced)

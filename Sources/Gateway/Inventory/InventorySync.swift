@@ -2,8 +2,8 @@ import OperatingSystem
 import Postgres
 import Tailscale
 
-/// Writes a fetched device list (as the API sent it) into the inventory and the linked devices, in one transaction
-/// with a constant number of statements (`InventoryStore.sync`).
+/// Writes a fetched device list, as the API sent it, into the inventory and the linked devices,
+/// in one transaction with a constant number of statements (`InventoryStore.sync`).
 public struct InventorySync {
     /// Seconds an `active` device may go unseen before it becomes `offline`.
     public let offlineAfterSeconds: Int
@@ -23,11 +23,11 @@ public struct InventorySync {
             try InventoryStore.sync(deviceList: deviceList, organizationID: organizationID, offlineAfterSeconds: offlineAfterSeconds,
                                     clientAddress: clientAddress, source: source, in: database)
         }
-        // The list's text (about 1 MB per thousand nodes) is usually carved out of the space the
-        // client's JSON tree of it left free, so it stays resident after it is freed, and so do
-        // that tree and libpq's buffers: hand their pages back now, not at the worker's next
-        // second, or a worker stays larger by about 3 MiB per thousand nodes for a while after
-        // every sync.
+        // The list's text and libpq's copy of it (about 1 MB per thousand nodes each) are often
+        // carved out of free space in a thread's malloc arena, which stays resident after they
+        // are freed: hand the pages back once the text is gone, not at the worker's next
+        // second, or a worker stays larger by about the list's size for a while after every
+        // sync (8 MiB after one of 10,000 nodes when this ran before the text was freed).
         _ = consume deviceList
         FreeMemory.returnToTheKernel()
         return try outcome.get()

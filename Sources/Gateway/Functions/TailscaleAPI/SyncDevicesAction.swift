@@ -11,8 +11,8 @@ enum SyncDevicesAction: TailscaleAction {
     static func run(_ call: ActionCall) throws -> JSONValue {
         let scope = try organizationScope(call)
         let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds)
-            .run(call.services.requireTailscale().deviceListDocument(), organizationID: scope, clientAddress: call.request.clientAddress, source: Self.name,
-                 database: call.database)
+            .run(call.services.requireTailscale().deviceListDocument(), organizationID: scope,
+                 clientAddress: call.request.clientAddress, source: Self.name, database: call.database)
         var answer = JSONObject([("success", true), ("synced", .int(outcome.linkedDevices)),
                                  ("totalTailscaleDevices", .int(outcome.nodes))])
         if let hint = call.text("device_name_hint") { answer["matched_device"] = try Self.match(hint, call) }
