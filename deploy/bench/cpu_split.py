@@ -14,10 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from deploy.devstack.stack import REPO, Stack
+from deploy.devstack.stack import Stack
 
 from . import references, wrk
-from .entry import seconds_setting
+from .entry import built_binary, seconds_setting
 from .fixtures import Fixtures
 from .go_peer import GoPeer
 from .scenarios import CEILING, SCENARIOS, Scenario
@@ -69,7 +69,7 @@ def _measure(fixtures: Fixtures, scenario: Scenario, seconds: int, script: Path)
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
+    binary = built_binary()
     wanted = set(sys.argv[1:]) or {"health", "enroll (existing device)"}
     seconds = seconds_setting("BENCH_DURATION", 5)
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 2)

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from deploy.devstack.stack import REPO, SimulatorTLS, Stack
+from deploy.devstack.stack import SimulatorTLS, Stack
 
 from . import entry, memory, references, wrk
 from .fixtures import Fixtures
@@ -30,7 +30,7 @@ MINTING_USERS = 64
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
+    binary = entry.built_binary()
     seconds = entry.seconds_setting("HTTPS_BENCH_SECONDS", 5)
     with tempfile.TemporaryDirectory(prefix="nexus-https-") as state:
         state_dir = Path(state)

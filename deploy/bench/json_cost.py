@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from deploy.devstack.stack import REPO, Stack, StackConfig
+from deploy.devstack.stack import Stack, StackConfig
 
-from . import wrk
+from . import entry, wrk
 from .fixtures import Fixtures, _json_object
 
 BODY_LIMIT = 64 * 1024  # nginx's client_max_body_size for the functions
@@ -79,7 +79,7 @@ def measure(stack: Stack, request: wrk.HTTPRequest, seconds: int, script: Path) 
 
 
 def main() -> int:
-    binary = Path(os.environ.get("NEXUS_VAULT_BIN") or REPO / ".build/release/nexus-vault")
+    binary = entry.built_binary()
     rounds = int(os.environ.get("JSON_COST_ROUNDS") or 3)
     seconds = int(os.environ.get("JSON_COST_SECONDS") or 5)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
