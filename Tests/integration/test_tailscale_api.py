@@ -346,3 +346,9 @@ def test_sync_devices_roles_and_counts(api, world, db, simulator):
                            organization_id=org).json()
     assert hinted["matched_device"]["hostname"] == "sync-by-name"
     assert api.tailscale("sync-devices", world.service_key, device_name_hint="nothing").json()["matched_device"] is None
+    # An organization's admin is matched only to nodes list-devices would show them.
+    assert api.tailscale("sync-devices", admin.token, device_name_hint="Sync By Name").json()["matched_device"]["hostname"] \
+        == "sync-by-name"
+    assert api.tailscale("sync-devices", admin.token, device_name_hint="Sync Other Org").json()["matched_device"] is None
+    assert api.tailscale("sync-devices", world.service_key, device_name_hint="Sync Other Org").json()["matched_device"] \
+        == {"id": elsewhere["id"], "hostname": "sync-other-org", "ip": elsewhere["addresses"][0]}
