@@ -202,7 +202,7 @@ final class ActionTests: XCTestCase {
                "lastSeen": "yesterday", "created": "2026-11-30T08:00:00+01:00"}
             ]}
             """#)
-        XCTAssertEqual(try sync.run(list, clientAddress: "test", source: "test", database: services.database).nodes, 2)
+        XCTAssertEqual(try sync.run(fetched(list), clientAddress: "test", source: "test", database: services.database).nodes, 2)
         let rows = try database.query("""
             SELECT node_id, stable_node_id, hostname, dns_name, array_to_string(addresses, ' ') AS addresses, os,
                    array_to_string(tags, ' ') AS tags, authorized::text, connected_to_control::text,
@@ -220,8 +220,58 @@ final class ActionTests: XCTestCase {
         ])
 
         let shorter = TailscaleDeviceListDocument(json: #"{"devices": [{"id": "2", "hostname": "odd"}]}"#)
-        XCTAssertEqual(try sync.run(shorter, clientAddress: "test", source: "test", database: services.database).nodes, 1)
+        XCTAssertEqual(try sync.run(fetched(shorter), clientAddress: "test", source: "test", database: services.database).nodes, 1)
         XCTAssertEqual(try database.query("SELECT node_id FROM tailscale_nodes").rows.map { try $0.value("node_id") as String? }, ["2"])
+    }
+
+    /// Two syncs that fetched in one order and commit in the other (a monitor round and a
+    /// polling refresh): the list requested first must not replace the one requested after it,
+    /// which would delete a node that joined in between and mark its device unseen.
+    func testAListRequestedBeforeTheStoredOneLeavesTheInventoryAsItIs() throws {
+        let sync = InventorySync(offlineAfterSeconds: 120)
+        let owner = try user(in: try organization())
+        try database.query("""
+            INSERT INTO devices (user_id, organization_id, name, status, tailscale_device_id)
+            SELECT id, organization_id, 'Joined late', 'active', '2' FROM profiles WHERE id = $1::uuid
+            """, [owner])
+        let earlier = try InventoryStore.listRequestTime(in: services.database)
+        let later = try InventoryStore.listRequestTime(in: services.database)
+        let seen = ISO8601DateFormatter().string(from: Date())
+        let both = TailscaleDeviceListDocument(json: """
+            {"devices": [{"id": "1", "hostname": "first", "addresses": ["100.64.0.1"], "connectedToControl": true, "lastSeen": "\(seen)"},
+                         {"id": "2", "hostname": "joined", "addresses": ["100.64.0.2"], "connectedToControl": true, "lastSeen": "\(seen)"}]}
+            """)
+        let onlyTheFirst = TailscaleDeviceListDocument(json: """
+            {"devices": [{"id": "1", "hostname": "first", "addresses": ["100.64.0.1"], "connectedToControl": true, "lastSeen": "\(seen)"}]}
+            """)
+        let device = """
+            SELECT status::text, tailscale_online::text AS online, tailscale_ip FROM devices WHERE user_id = $1::uuid
+            """
+
+        XCTAssertEqual(try sync.run(FetchedDeviceList(document: both, requestedAt: later), clientAddress: "test", source: "test",
+                                    database: services.database).nodes, 2)
+        let outcome = try sync.run(FetchedDeviceList(document: onlyTheFirst, requestedAt: earlier), clientAddress: "test", source: "test",
+                                   database: services.database)
+        XCTAssertEqual(outcome.nodes, 2)
+        XCTAssertEqual(try database.query("SELECT node_id FROM tailscale_nodes ORDER BY node_id").rows.map { try $0.value("node_id") as String? },
+                       ["1", "2"])
+        let row = try XCTUnwrap(database.query(device, [owner]).first)
+        XCTAssertEqual([row["status"], row["online"], row["tailscale_ip"]], ["active", "true", "100.64.0.2"])
+        XCTAssertEqual(try database.query("""
+            SELECT (list_requested_at = $1::timestamptz)::text AS kept, node_count::text FROM tailscale_sync_state
+            """, [later]).first.map { [$0["kept"], $0["node_count"]] }, ["true", "2"])
+
+        // A list requested later than the stored one replaces it, as every sync did before.
+        let latest = try InventoryStore.listRequestTime(in: services.database)
+        XCTAssertEqual(try sync.run(FetchedDeviceList(document: onlyTheFirst, requestedAt: latest), clientAddress: "test", source: "test",
+                                    database: services.database).nodes, 1)
+        let unseen = try XCTUnwrap(database.query(device, [owner]).first)
+        XCTAssertEqual([unseen["status"], unseen["online"]], ["active", "false"])
+    }
+
+    /// A list as if requested now.
+    private func fetched(_ document: TailscaleDeviceListDocument) throws -> FetchedDeviceList {
+        FetchedDeviceList(document: document, requestedAt: try InventoryStore.listRequestTime(in: services.database))
     }
 
     /// A lookup runs the copy of its statement for the inventory's size as the previous lookup

@@ -12,9 +12,9 @@ struct InventoryFetch {
     let client: TailscaleClient
     let services: Services
 
-    func deviceList() throws -> TailscaleDeviceListDocument {
+    func deviceList() throws -> FetchedDeviceList {
         checkJoiningKeys()
-        return try client.deviceListDocument()
+        return try FetchedDeviceList.fetch(from: client, database: services.database)
     }
 
     /// A failure here only delays a link until the next fetch; it never fails the sync. The

@@ -13,11 +13,12 @@ public struct InventorySync {
     }
 
     /// - Parameters:
+    ///   - deviceList: kept only if no sync stored a list requested later (`InventoryStore.sync`).
     ///   - organizationID: only devices of this organization are updated; nil for all. The node
     ///     inventory is the whole tailnet either way.
     ///   - clientAddress: `ip_address` of the status-change events.
     ///   - source: who ran the sync, recorded in the events.
-    public func run(_ deviceList: consuming TailscaleDeviceListDocument, organizationID: String? = nil, clientAddress: String,
+    public func run(_ deviceList: consuming FetchedDeviceList, organizationID: String? = nil, clientAddress: String,
                     source: String, database: Database) throws -> SyncOutcome {
         let outcome = Result {
             try InventoryStore.sync(deviceList: deviceList, organizationID: organizationID, offlineAfterSeconds: offlineAfterSeconds,

@@ -15,16 +15,28 @@ public struct SyncOutcome: Sendable, Equatable {
 /// tailnet. Each is set-based: a sync costs the same handful of statements for 5 or 5 000
 /// nodes.
 extension InventoryStore {
+    /// The database's clock, read before a device list is requested: what `sync` compares with
+    /// the stored list's, so that the one clock of every host orders the lists.
+    static func listRequestTime(in database: Database) throws -> String {
+        try StoreError.onlyRow(of: database.query(clockSQL)).required("now")
+    }
+
+    /// `clock_timestamp()`, not `now()`: the time of this statement, outside any transaction's
+    /// start. As text, which `$1::timestamptz` reads back exactly.
+    static let clockSQL = "SELECT clock_timestamp()::text AS now"
+
     /// Writes a fetched device list into the inventory and the linked devices, in one
-    /// transaction.
+    /// transaction. A list requested before the stored one (its sync fetched first and committed
+    /// last) leaves the nodes as they are; the linked devices are still brought up to date with
+    /// the newer inventory, so the caller's sync still does its work.
     /// - Parameters:
-    ///   - deviceList: the API's answer, which `storeNodesSQL` reads.
+    ///   - deviceList: the API's answer, which `storeNodesSQL` reads, and its request time.
     ///   - organizationID: only devices of this organization are updated; nil for all. The node
     ///     inventory is the whole tailnet either way.
     ///   - offlineAfterSeconds: how long an `active` device may go unseen before it is `offline`.
     ///   - clientAddress: `ip_address` of the status-change events.
     ///   - source: who ran the sync, recorded in the events.
-    static func sync(deviceList: TailscaleDeviceListDocument, organizationID: String?, offlineAfterSeconds: Int,
+    static func sync(deviceList: FetchedDeviceList, organizationID: String?, offlineAfterSeconds: Int,
                      clientAddress: String, source: String, in database: Database) throws -> SyncOutcome {
         // Closed afterwards: it sent the whole tailnet (about 1 MB per thousand nodes), and
         // libpq would keep buffers of that size for the connection's life (once per sync
@@ -32,8 +44,14 @@ extension InventoryStore {
         try database.withConnection(closingAfterwards: true) { connection in
             try connection.transaction { connection in
                 try connection.query(lockSyncSQL)
-                let nodes = try StoreError.onlyRow(of: connection.query(storeNodesSQL, [deviceList.json])).requiredInt("nodes")
-                try connection.query(markSyncedSQL, [nodes])
+                let stored = try StoreError.onlyRow(of: connection.query(storedListSQL, [deviceList.requestedAt]))
+                let nodes: Int
+                if try stored.requiredBool("newer") {
+                    nodes = try stored.requiredInt("node_count")
+                } else {
+                    nodes = try StoreError.onlyRow(of: connection.query(storeNodesSQL, [deviceList.document.json])).requiredInt("nodes")
+                    try connection.query(markSyncedSQL, [nodes, deviceList.requestedAt])
+                }
                 let row = try StoreError.onlyRow(of: connection.query(updateLinkedDevicesSQL, [
                     organizationID,       // $1
                     offlineAfterSeconds,  // $2
@@ -99,8 +117,18 @@ extension InventoryStore {
         SELECT count(*) AS nodes FROM r
         """
 
+    /// Read after `lockSyncSQL`, so that it sees every sync committed before this one. $1 this
+    /// list's request time.
+    static let storedListSQL = """
+        SELECT coalesce(list_requested_at > $1::timestamptz, false) AS newer, node_count
+        FROM tailscale_sync_state WHERE id = 1
+        """
+
+    /// $1 the tailnet's size, $2 the list's request time.
     static let markSyncedSQL = """
-        UPDATE tailscale_sync_state SET synced_at = now(), node_count = $1, refresh_claimed_at = NULL WHERE id = 1
+        UPDATE tailscale_sync_state SET synced_at = now(), node_count = $1, list_requested_at = $2::timestamptz,
+                                        refresh_claimed_at = NULL
+        WHERE id = 1
         """
 
     /// A string member of a node's object; null when absent, empty or not a string.

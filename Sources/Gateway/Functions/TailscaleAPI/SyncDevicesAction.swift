@@ -10,8 +10,9 @@ enum SyncDevicesAction: TailscaleAction {
 
     static func run(_ call: ActionCall) throws -> JSONValue {
         let scope = try organizationScope(call)
+        let deviceList = try FetchedDeviceList.fetch(from: call.services.requireTailscale(), database: call.database)
         let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds)
-            .run(call.services.requireTailscale().deviceListDocument(), organizationID: scope,
+            .run(deviceList, organizationID: scope,
                  clientAddress: call.request.clientAddress, source: Self.name, database: call.database)
         var answer = JSONObject([("success", true), ("synced", .int(outcome.linkedDevices)),
                                  ("totalTailscaleDevices", .int(outcome.nodes))])
