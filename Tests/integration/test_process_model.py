@@ -306,8 +306,10 @@ def test_an_operators_own_library_settings_reach_the_children_unchanged(stack):
     serve = subprocess.Popen([str(BINARY), "serve", "--env-file", str(env)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env={**os.environ, "GLIBC_TUNABLES": "glibc.malloc.arena_max=1"})
     try:
-        wait_until(lambda: any(process_command(pid)[1:2] == ["worker"] for pid in child_pids(serve.pid)), 15, "the worker")
-        worker = next(pid for pid in child_pids(serve.pid) if process_command(pid)[1:2] == ["worker"])
+        def workers() -> list[int]:
+            return [pid for pid in child_pids(serve.pid) if process_command(pid)[1:2] == ["worker"]]
+        wait_until(workers, 15, "the worker")
+        worker = workers()[0]
         environment = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
         assert [entry for entry in environment if entry.startswith(b"GLIBC_TUNABLES=")] == [b"GLIBC_TUNABLES=glibc.malloc.arena_max=1"]
         assert b"GNUTLS_NO_IMPLICIT_INIT=1" in environment
