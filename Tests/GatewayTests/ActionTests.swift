@@ -202,7 +202,7 @@ final class ActionTests: XCTestCase {
                "lastSeen": "yesterday", "created": "2026-11-30T08:00:00+01:00"}
             ]}
             """#)
-        XCTAssertEqual(try sync.run(fetched(list), clientAddress: "test", source: "test", database: services.database).nodes, 2)
+        XCTAssertEqual(try store(list, with: sync).nodes, 2)
         let rows = try database.query("""
             SELECT node_id, stable_node_id, hostname, dns_name, array_to_string(addresses, ' ') AS addresses, os,
                    array_to_string(tags, ' ') AS tags, authorized::text, connected_to_control::text,
@@ -220,7 +220,7 @@ final class ActionTests: XCTestCase {
         ])
 
         let shorter = TailscaleDeviceListDocument(json: #"{"devices": [{"id": "2", "hostname": "odd"}]}"#)
-        XCTAssertEqual(try sync.run(fetched(shorter), clientAddress: "test", source: "test", database: services.database).nodes, 1)
+        XCTAssertEqual(try store(shorter, with: sync).nodes, 1)
         XCTAssertEqual(try database.query("SELECT node_id FROM tailscale_nodes").rows.map { try $0.value("node_id") as String? }, ["2"])
     }
 
@@ -248,10 +248,8 @@ final class ActionTests: XCTestCase {
             SELECT status::text, tailscale_online::text AS online, tailscale_ip FROM devices WHERE user_id = $1::uuid
             """
 
-        XCTAssertEqual(try sync.run(FetchedDeviceList(document: both, requestedAt: later), clientAddress: "test", source: "test",
-                                    database: services.database).nodes, 2)
-        let outcome = try sync.run(FetchedDeviceList(document: onlyTheFirst, requestedAt: earlier), clientAddress: "test", source: "test",
-                                   database: services.database)
+        XCTAssertEqual(try store(both, requestedAt: later, with: sync).nodes, 2)
+        let outcome = try store(onlyTheFirst, requestedAt: earlier, with: sync)
         XCTAssertEqual(outcome.nodes, 2)
         XCTAssertEqual(try database.query("SELECT node_id FROM tailscale_nodes ORDER BY node_id").rows.map { try $0.value("node_id") as String? },
                        ["1", "2"])
@@ -262,16 +260,16 @@ final class ActionTests: XCTestCase {
             """, [later]).first.map { [$0["kept"], $0["node_count"]] }, ["true", "2"])
 
         // A list requested later than the stored one replaces it, as every sync did before.
-        let latest = try InventoryStore.listRequestTime(in: services.database)
-        XCTAssertEqual(try sync.run(FetchedDeviceList(document: onlyTheFirst, requestedAt: latest), clientAddress: "test", source: "test",
-                                    database: services.database).nodes, 1)
+        XCTAssertEqual(try store(onlyTheFirst, with: sync).nodes, 1)
         let unseen = try XCTUnwrap(database.query(device, [owner]).first)
         XCTAssertEqual([unseen["status"], unseen["online"]], ["active", "false"])
     }
 
-    /// A list as if requested now.
-    private func fetched(_ document: TailscaleDeviceListDocument) throws -> FetchedDeviceList {
-        FetchedDeviceList(document: document, requestedAt: try InventoryStore.listRequestTime(in: services.database))
+    /// Syncs `document` as a list requested at `requestedAt`, by default now.
+    private func store(_ document: TailscaleDeviceListDocument, requestedAt: String? = nil, with sync: InventorySync) throws -> SyncOutcome {
+        let requestedAt = try requestedAt ?? InventoryStore.listRequestTime(in: services.database)
+        return try sync.run(FetchedDeviceList(document: document, requestedAt: requestedAt), clientAddress: "test", source: "test",
+                            database: services.database)
     }
 
     /// A lookup runs the copy of its statement for the inventory's size as the previous lookup
