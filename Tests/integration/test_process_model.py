@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from conftest import BINARY, World, start_stack, stack_dir
-from deploy.devstack.processes import child_pids, process_command, wait_until
+from deploy.devstack.processes import child_pids, process_command, wait_until, worker_pids
 from loadgen import Load
 
 
 def workers_of(stack) -> list[int]:
-    return [pid for pid in child_pids(stack.serve.pid) if "worker" in process_command(pid)]
+    return worker_pids(stack.serve.pid)
 
 
 def alive(pid: int) -> bool:
@@ -306,10 +306,8 @@ def test_an_operators_own_library_settings_reach_the_children_unchanged(stack):
     serve = subprocess.Popen([str(BINARY), "serve", "--env-file", str(env)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env={**os.environ, "GLIBC_TUNABLES": "glibc.malloc.arena_max=1"})
     try:
-        def workers() -> list[int]:
-            return [pid for pid in child_pids(serve.pid) if process_command(pid)[1:2] == ["worker"]]
-        wait_until(workers, 15, "the worker")
-        worker = workers()[0]
+        wait_until(lambda: worker_pids(serve.pid), 15, "the worker")
+        worker = worker_pids(serve.pid)[0]
         environment = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
         assert [entry for entry in environment if entry.startswith(b"GLIBC_TUNABLES=")] == [b"GLIBC_TUNABLES=glibc.malloc.arena_max=1"]
         assert b"GNUTLS_NO_IMPLICIT_INIT=1" in environment

@@ -1,12 +1,10 @@
 """What the fault benchmarks share: a wrk run in a background thread (so that the
-caller can break things meanwhile), a pool's workers, and what counts as failed in a wrk
+caller can break things meanwhile) and what counts as failed in a wrk
 report (non-2xx answers and socket errors, time-outs included)."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-
-from deploy.devstack.processes import child_pids, process_command
 
 from . import wrk
 
@@ -17,10 +15,6 @@ def failed(result: wrk.WrkResult) -> int:
 
 def failed_percent(result: wrk.WrkResult) -> float:
     return 100.0 * failed(result) / max(1, result.requests)
-
-
-def workers_of(supervisor_pid: int) -> list[int]:
-    return [pid for pid in child_pids(supervisor_pid) if "worker" in process_command(pid)]
 
 
 class Background(threading.Thread):

@@ -21,10 +21,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+from deploy.devstack.processes import worker_pids
 from deploy.devstack.stack import Stack, StackConfig
 
 from . import entry, wrk
-from .faults import Background, failed, failed_percent, workers_of
+from .faults import Background, failed, failed_percent
 from .fixtures import Fixtures
 
 FAILED_GOAL_PERCENT = 0.1
@@ -43,7 +44,7 @@ class Killer(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.wait(self.interval):
-            workers = workers_of(self.supervisor_pid)
+            workers = worker_pids(self.supervisor_pid)
             if not workers:
                 continue
             try:

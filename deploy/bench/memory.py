@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deploy.devstack.processes import child_pids, process_command, resident_kib
+from deploy.devstack.processes import resident_kib, worker_pids
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,7 @@ class MemorySnapshot:
 
 def measure(serve_pid: int) -> MemorySnapshot:
     workers, private, pss = {}, {}, {}
-    for pid in child_pids(serve_pid):
-        if "worker" not in process_command(pid):
-            continue
+    for pid in worker_pids(serve_pid):
         try:
             workers[pid] = resident_kib(pid)
             private[pid], pss[pid] = private_and_pss_kib(pid)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import psycopg
 
+from deploy.devstack.processes import worker_pids
 from deploy.devstack.stack import Stack, StackConfig
 
 from . import entry, sync_devices
-from .faults import workers_of
 
 
 def status_kib(pid: int) -> dict[str, int]:
@@ -39,7 +39,7 @@ def status_kib(pid: int) -> dict[str, int]:
 
 def measure(stack: Stack, key: str, calls: int) -> list[tuple[int, int, int]]:
     """(VmRSS before, VmHWM during, VmRSS after) of the one worker, per call, in KiB."""
-    (worker,) = workers_of(stack.serve.pid)
+    (worker,) = worker_pids(stack.serve.pid)
     figures = []
     for _ in range(calls):
         before = status_kib(worker)["VmRSS"]

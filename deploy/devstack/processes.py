@@ -107,6 +107,11 @@ def child_pids(parent: int) -> list[int]:
     return sorted(pid for pid, fields in process_stats() if int(fields[1]) == parent)
 
 
+def worker_pids(supervisor: int) -> list[int]:
+    """The request workers among a `nexus-vault serve` supervisor's children."""
+    return [pid for pid in child_pids(supervisor) if "worker" in process_command(pid)]
+
+
 def process_command(pid: int) -> list[str]:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
