@@ -16,20 +16,12 @@ import pytest
 import requests
 
 from conftest import BINARY, World, start_stack, stack_dir
-from deploy.devstack.processes import child_pids, process_command, wait_until, worker_pids
+from deploy.devstack.processes import alive, child_pids, process_command, wait_until, worker_pids
 from loadgen import Load
 
 
 def workers_of(stack) -> list[int]:
     return worker_pids(stack.serve.pid)
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def pool_status(stack) -> dict:

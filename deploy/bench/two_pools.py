@@ -9,7 +9,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from deploy.devstack.processes import child_pids, spawn, stop_process, wait_until
+from deploy.devstack.processes import alive, child_pids, spawn, stop_process, wait_until
 from deploy.devstack.stack import REPO, Stack
 
 
@@ -48,16 +48,22 @@ def pool_status(path: Path) -> dict:
 
 
 def kill_pool(supervisor: subprocess.Popen) -> int:
-    """A host gone at once: SIGKILL to the supervisor and every child it had. Returns how many
-    processes were killed."""
-    pids = child_pids(supervisor.pid) + [supervisor.pid]
-    for pid in pids:
+    """A host gone at once: SIGKILL to the supervisor and every child it had, the supervisor
+    first (killed after a child, it could respawn it in between). Returns once every one of
+    them has exited: until the last has, the listen socket is open and a connect lands in its
+    backlog (nginx sends the request, then reads a reset: a 502 for a POST, never retried),
+    which is not the refused connection of a host that is gone. Returns how many processes
+    were killed."""
+    children = child_pids(supervisor.pid)
+    for pid in [supervisor.pid] + children:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
     supervisor.wait(timeout=10)
-    return len(pids)
+    # The workers are not our children: nothing above waited for them.
+    wait_until(lambda: not any(alive(pid) for pid in children), 10, "the killed pool's processes to exit")
+    return len(children) + 1
 
 
 def route_to_both(stack: Stack, second: SecondPool) -> None:

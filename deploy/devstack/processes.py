@@ -112,6 +112,15 @@ def worker_pids(supervisor: int) -> list[int]:
     return [pid for pid in child_pids(supervisor) if "worker" in process_command(pid)]
 
 
+def alive(pid: int) -> bool:
+    """Whether a process still runs; a zombie has closed its files (and sockets) already."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def process_command(pid: int) -> list[str]:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
