@@ -20,7 +20,7 @@ import requests
 from conftest import BINARY, REPO, stack_dir, start_stack, wait_for
 from deploy.bench import references
 from deploy.devstack.postgres import PostgresCluster
-from deploy.devstack.processes import child_pids, free_port, process_command
+from deploy.devstack.processes import child_pids, free_port, process_command, stat_fields
 from deploy.devstack.stack import Stack
 
 WELCOME = "Nexus Vault Gateway is running on"
@@ -30,7 +30,7 @@ def start_time(pid: int) -> str | None:
     """The process's start time (field 22 of its stat): with the pid, it names one process
     even if the pid is reused. None once it has ended (a zombie has ended too)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = stat_fields(pid)
     except OSError:
         return None
     return None if fields[0] in "ZX" else fields[19]

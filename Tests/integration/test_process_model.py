@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from conftest import BINARY, World, start_stack, stack_dir
-from deploy.devstack.processes import alive, child_pids, process_command, wait_until, worker_pids
+from deploy.devstack.processes import alive, child_pids, process_command, stat_fields, wait_until, worker_pids
 from loadgen import Load
 
 
@@ -262,7 +262,7 @@ def test_a_crash_loop_backs_off():
         # Without backoff two slots would spawn hundreds of times in 6 s; with it, about a dozen.
         assert 4 <= status["spawned"] <= 30, status
         assert status["crashes"] >= 4
-        cpu_ticks = sum(int(field) for field in open(f"/proc/{serve.pid}/stat").read().rsplit(")", 1)[1].split()[11:13])
+        cpu_ticks = sum(int(field) for field in stat_fields(serve.pid)[11:13])
         assert cpu_ticks < 100, f"the supervisor burnt {cpu_ticks} ticks in a crash loop"
     finally:
         serve.send_signal(signal.SIGTERM)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from deploy.devstack.processes import stat_fields
 from deploy.devstack.stack import Stack
 
 from . import references, wrk
@@ -32,7 +33,7 @@ def _cpu_seconds_by_group() -> dict[str, float]:
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = stat_fields(int(entry.name))
         except OSError:
             continue
         group = _group(command)

@@ -51,9 +51,9 @@ def kill_pool(supervisor: subprocess.Popen) -> int:
     """A host gone at once: SIGKILL to the supervisor and every child it had, the supervisor
     first (killed after a child, it could respawn it in between). Returns once every one of
     them has exited: until the last has, the listen socket is open and a connect lands in its
-    backlog (nginx sends the request, then reads a reset: a 502 for a POST, never retried),
-    which is not the refused connection of a host that is gone. Returns how many processes
-    were killed."""
+    backlog (nginx sends the request, then reads a reset: its 502, answered as 503, for a POST
+    it never resends), which is not the refused connection of a host that is gone. Returns how
+    many processes were killed."""
     children = child_pids(supervisor.pid)
     for pid in [supervisor.pid] + children:
         try:

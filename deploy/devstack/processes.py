@@ -95,8 +95,7 @@ def process_stats() -> Iterator[tuple[int, list[str]]]:
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+            fields = stat_fields(int(entry))
         except (OSError, IndexError):
             continue
         yield int(entry), fields
@@ -112,11 +111,19 @@ def worker_pids(supervisor: int) -> list[int]:
     return [pid for pid in child_pids(supervisor) if "worker" in process_command(pid)]
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command, which may hold spaces and parentheses
+    itself: fields[0] is the state, fields[1] the parent's id, fields[11:15] the CPU ticks
+    (utime, stime, then those of reaped children), fields[19] the start time. OSError once the
+    process is gone."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
 def alive(pid: int) -> bool:
     """Whether a process still runs; a zombie has closed its files (and sockets) already."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        return stat_fields(pid)[0] != "Z"
     except (OSError, IndexError):
         return False
 
