@@ -80,21 +80,27 @@ def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> 
     serve_pid = fixtures.stack.serve.pid
     run = BenchRun(parameters)
     # One machine runs wrk, nginx, PostgreSQL, the pools and the peer, so a single run drifts by
-    # several percent: each round measures both ceilings, then every scenario followed at once
-    # by its Go peer, and the report takes medians over the rounds of the ratios between
-    # neighbours in time (not against one early figure).
+    # several percent: each round measures both ceilings, then every scenario beside its Go
+    # peer, and the report takes medians over the rounds of the ratios between neighbours in
+    # time (not against one early figure). Within a pair the order alternates from round to
+    # round: whoever runs first also runs in the wake of the scenario before (PostgreSQL still
+    # writing out and vacuuming what generate_token inserted, say), and that must fall on
+    # both sides alike.
     _compare_with_peers(fixtures)
     references = [OLD_CEILING] + [scenario.peer for scenario in SCENARIOS if scenario.peer]
     rounds: dict[str, list[ScenarioResult]] = {scenario.name: [] for scenario in [CEILING, *references, *SCENARIOS]}
-    for _ in range(parameters.rounds):
+    for round_index in range(parameters.rounds):
         for scenario in [CEILING, OLD_CEILING]:
             rounds[scenario.name].append(runner.measure(scenario))
         for scenario in SCENARIOS:
+            peer_first = scenario.peer is not None and round_index % 2 == 1
+            if peer_first:
+                rounds[scenario.peer.name].append(runner.measure(scenario.peer))
             rounds[scenario.name].append(runner.measure(scenario))
             # Workers are recycled after a number of requests: a snapshot per scenario catches
             # growth that the replacement measured at the end would hide.
             run.record_memory(memory.measure(serve_pid))
-            if scenario.peer:
+            if scenario.peer and not peer_first:
                 rounds[scenario.peer.name].append(runner.measure(scenario.peer))
     ceilings = rounds[CEILING.name]
     run.ceiling = _median(ceilings)
