@@ -1,16 +1,19 @@
 """sync-devices of a tailnet ten times larger runs the same statements (counted by
 pg_stat_statements), for service_role and for an org admin, and brings every linked device of
 the caller's scope up to date: its Tailscale columns and metadata, `active` <-> `offline`, one
-event per change. No timing here: deploy/bench/sync_devices.py measures how long it takes."""
+event per change; like every sync, it first reads the key states of joining devices. No
+timing here: deploy/bench/sync_devices.py measures how long it takes."""
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import datetime
 
 import psycopg
 import pytest
+import requests
 
-from conftest import World, start_stack
+from conftest import Api, World, start_stack
 from deploy.bench.sync_devices import counted, enable_statement_counting, link_devices, seed_tailnet, sync
 
 SIZES = (200, 2000)
@@ -97,3 +100,29 @@ def test_a_tailnet_ten_times_larger_costs_the_same_statements(counted_stack):
 
     for caller, counts in statement_counts.items():
         assert counts[0] == counts[1], f"{caller}: {counts[0]} statements for {SIZES[0]} nodes, {counts[1]} for {SIZES[1]}"
+
+
+def test_sync_devices_reads_the_joining_devices_key_states_first(counted_stack):
+    """sync-devices reads the tailnet as the monitor and a polling refresh do (InventoryFetch):
+    the key states of joining devices first, so a machine that joined with its device's own
+    key is seen to have used it. No monitor runs on this stack: only the sync can have asked."""
+    stack = counted_stack
+    with psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as db:
+        world = World(stack, db)
+        organization = world.org()
+        admin, user = world.user(organization, "org_admin"), world.user(organization, "user")
+        api = Api(stack.base_url)
+        created = api.enrollment("create_pending_device", admin.token, user_id=user.id).json()
+        verified = api.enrollment("verify", user.token, enrollment_token=created["enrollment_token"],
+                                  device_type="windows", fingerprint=secrets.token_hex(16)).json()
+        requests.post(f"{stack.simulator_url}/_sim/devices", timeout=10,
+                      json={"hostname": "DESKTOP-SYNCED", "os": "windows",
+                            "authKey": verified["tailscale_auth_key"]}).raise_for_status()
+
+        def key_seen_used() -> bool:
+            return db.execute("SELECT tailscale_key_used_at IS NOT NULL FROM devices WHERE id = %s",
+                              (created["device_id"],)).fetchone()[0]
+
+        assert not key_seen_used()
+        assert sync(stack, admin.token).status == 200
+        assert key_seen_used()

@@ -2,15 +2,16 @@ import VaultCrypto
 import JSON
 import Tailscale
 
-/// `sync-devices`: lists the tailnet once and brings every linked local device up to date in
-/// one transaction. An org admin syncs their organization; `service_role` and global admins
+/// `sync-devices`: lists the tailnet once (after the bounded key checks of `InventoryFetch`)
+/// and brings every linked local device up to date in one transaction. An org admin syncs their organization; `service_role` and global admins
 /// all of them, or the one named by `organization_id`.
 enum SyncDevicesAction: TailscaleAction {
     static let name = "sync-devices"
 
     static func run(_ call: ActionCall) throws -> JSONValue {
         let scope = try organizationScope(call)
-        let deviceList = try FetchedDeviceList.fetch(from: call.services.requireTailscale(), database: call.database)
+        // Read as every sync reads the tailnet: joining devices' key states first, then the list.
+        let deviceList = try InventoryFetch(client: call.services.requireTailscale(), services: call.services).deviceList()
         let outcome = try InventorySync(offlineAfterSeconds: call.settings.monitor.offlineAfterSeconds)
             .run(deviceList, organizationID: scope,
                  clientAddress: call.request.clientAddress, source: Self.name, database: call.database)
