@@ -59,7 +59,7 @@ let package = Package(
             "Gateway", "Supervisor", "FastCGI", "Postgres", "CurlHTTP", "JWT", "OperatingSystem", "Metrics", "CSystemShims",
         ], swiftSettings: lean, linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
-        .testTarget(name: "OperatingSystemTests", dependencies: ["OperatingSystem"]),
+        .testTarget(name: "OperatingSystemTests", dependencies: ["OperatingSystem", "CSystemShims"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .testTarget(name: "JWTTests", dependencies: ["JWT", "JSON", "VaultCrypto", "OperatingSystem"]),

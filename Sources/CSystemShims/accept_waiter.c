@@ -28,11 +28,12 @@ int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms) {
             return -1;
         }
         if (ready == 0) return 2;
-        int connection = 0;
+        int stop = 0, connection = 0;
         for (int i = 0; i < ready; i++) {
-            if (events[i].data.fd == stop_fd) return 0;
-            connection = 1;
+            if (events[i].data.fd == stop_fd) stop = 1;
+            else connection = 1;
         }
+        if (stop) return connection ? 3 : 0;
         if (connection) return 1;
     }
 }

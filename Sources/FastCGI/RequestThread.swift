@@ -10,12 +10,13 @@ import CSystemShims
 /// (nginx's `fastcgi_keep_conn on`), libfcgi reads the next request from that connection, so
 /// the thread waits on it instead, and serves whatever nginx sends there.
 ///
-/// Draining (stop, reload, recycling), it takes no new connection. A kept connection is handed
-/// back with the answer to its next request (`finishHandingBack`: nginx itself then closes it,
-/// so nothing is lost), or closed once nginx left it idle for `drainIdleMilliseconds`. The
-/// second leaves a window of microseconds in which nginx may pick that connection for a new
-/// request (that request would fail); nginx reuses its cached connections most recent first,
-/// so one idle for a second is one it rarely needs.
+/// Draining (stop, reload, recycling), it takes no new connection but one that woke it in the
+/// same instant as the drain (no other thread was woken for that one: `nextRequest`). A kept
+/// connection is handed back with the answer to its next request (`finishHandingBack`: nginx
+/// itself then closes it, so nothing is lost), or closed once nginx left it idle for
+/// `drainIdleMilliseconds`. The second leaves a window of microseconds in which nginx may pick
+/// that connection for a new request (that request would fail); nginx reuses its cached
+/// connections most recent first, so one idle for a second is one it rarely needs.
 final class RequestThread {
     static let drainIdleMilliseconds: Int32 = 1000
 
@@ -83,6 +84,12 @@ final class RequestThread {
                 draining = true
                 return .done
             case 1: return .ready
+            case 3:
+                // Stopping, but the kernel may have woken this thread alone for that connection
+                // (EPOLLEXCLUSIVE): left in the backlog, it would wait for the next one to
+                // arrive (seen: reloads under load whose clients all hung 10 s). Take it, then stop.
+                draining = true
+                return .ready
             default: return .failed(errno)
             }
         }

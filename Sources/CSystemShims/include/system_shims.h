@@ -16,8 +16,11 @@ int nv_signals_install(const int *signals, int count);
 // Returns the epoll descriptor (close-on-exec), or -1 (errno set).
 int nv_accept_waiter_create(int stop_fd, int listen_fd);
 // Blocks until something is ready or `timeout_ms` passed (-1: no limit): 0 when the stop
-// descriptor is readable (it wins over a waiting connection), 1 when a connection is waiting,
-// 2 on timeout, -1 on error (errno set; EINTR retried).
+// descriptor is readable, 1 when a connection is waiting, 3 when both are (the caller takes
+// that connection, then stops), 2 on timeout, -1 on error (errno set; EINTR retried).
+// A connection reported here may be the one whose exclusive wake-up fell to this thread alone:
+// a thread that ignored it would leave it in the backlog, unseen by every other waiter, until
+// the next connection arrives.
 int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
 
 // --- memory ---
