@@ -13,7 +13,7 @@ import psycopg
 import pytest
 import requests
 
-from conftest import Api, World, start_stack
+from conftest import Api, SimulatorClient, World, start_stack
 from deploy.bench.sync_devices import counted, enable_statement_counting, link_devices, seed_tailnet, sync
 
 SIZES = (200, 2000)
@@ -115,9 +115,8 @@ def test_sync_devices_reads_the_joining_devices_key_states_first(counted_stack):
         created = api.enrollment("create_pending_device", admin.token, user_id=user.id).json()
         verified = api.enrollment("verify", user.token, enrollment_token=created["enrollment_token"],
                                   device_type="windows", fingerprint=secrets.token_hex(16)).json()
-        requests.post(f"{stack.simulator_url}/_sim/devices", timeout=10,
-                      json={"hostname": "DESKTOP-SYNCED", "os": "windows",
-                            "authKey": verified["tailscale_auth_key"]}).raise_for_status()
+        simulator = SimulatorClient(requests.Session(), stack.simulator_url)
+        simulator.add_device(hostname="DESKTOP-SYNCED", os="windows", authKey=verified["tailscale_auth_key"])
 
         def key_seen_used() -> bool:
             return db.execute("SELECT tailscale_key_used_at IS NOT NULL FROM devices WHERE id = %s",

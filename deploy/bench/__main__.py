@@ -93,15 +93,13 @@ def _measure(fixtures: Fixtures, state_dir: Path, parameters: RunParameters) -> 
         for scenario in [CEILING, OLD_CEILING]:
             rounds[scenario.name].append(runner.measure(scenario))
         for scenario in SCENARIOS:
-            peer_first = scenario.peer is not None and round_index % 2 == 1
-            if peer_first:
-                rounds[scenario.peer.name].append(runner.measure(scenario.peer))
-            rounds[scenario.name].append(runner.measure(scenario))
-            # Workers are recycled after a number of requests: a snapshot per scenario catches
-            # growth that the replacement measured at the end would hide.
-            run.record_memory(memory.measure(serve_pid))
-            if scenario.peer and not peer_first:
-                rounds[scenario.peer.name].append(runner.measure(scenario.peer))
+            pair = [scenario, scenario.peer] if scenario.peer else [scenario]
+            for measured in pair if round_index % 2 == 0 else reversed(pair):
+                rounds[measured.name].append(runner.measure(measured))
+                if measured is scenario:
+                    # Workers are recycled after a number of requests: a snapshot per scenario
+                    # catches growth that the replacement measured at the end would hide.
+                    run.record_memory(memory.measure(serve_pid))
     ceilings = rounds[CEILING.name]
     run.ceiling = _median(ceilings)
     run.references = [_median(rounds[scenario.name], ceilings) for scenario in references]

@@ -3,8 +3,9 @@ import JSON
 import Tailscale
 
 /// `sync-devices`: lists the tailnet once (after the bounded key checks of `InventoryFetch`)
-/// and brings every linked local device up to date in one transaction. An org admin syncs their organization; `service_role` and global admins
-/// all of them, or the one named by `organization_id`.
+/// and brings every linked local device up to date in one transaction. An org admin syncs
+/// their organization; `service_role` and global admins all of them, or the one named by
+/// `organization_id`.
 enum SyncDevicesAction: TailscaleAction {
     static let name = "sync-devices"
 
