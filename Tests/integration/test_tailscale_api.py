@@ -352,3 +352,17 @@ def test_sync_devices_roles_and_counts(api, world, db, simulator):
     assert api.tailscale("sync-devices", admin.token, device_name_hint="Sync Other Org").json()["matched_device"] is None
     assert api.tailscale("sync-devices", world.service_key, device_name_hint="Sync Other Org").json()["matched_device"] \
         == {"id": elsewhere["id"], "hostname": "sync-other-org", "ip": elsewhere["addresses"][0]}
+
+
+def test_sync_devices_matches_the_best_node_the_admin_may_see(api, world, db, simulator):
+    """Two nodes share a hostname; the one ranked first (online) is another organization's."""
+    org = world.org()
+    admin = world.user(org, "org_admin")
+    theirs = simulator.add_device(hostname="shared-name", connected=True)
+    make_device(db, world.user(), "Theirs", status="active", tailscale_device_id=theirs["id"])
+    ours = simulator.add_device(hostname="shared-name", connected=False, tags=["tag:prod"])
+
+    assert api.tailscale("sync-devices", world.service_key, device_name_hint="Shared Name").json()["matched_device"] \
+        == {"id": theirs["id"], "hostname": "shared-name", "ip": theirs["addresses"][0]}
+    assert api.tailscale("sync-devices", admin.token, device_name_hint="Shared Name").json()["matched_device"] \
+        == {"id": ours["id"], "hostname": "shared-name", "ip": ours["addresses"][0]}

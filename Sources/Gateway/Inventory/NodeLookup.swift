@@ -16,6 +16,11 @@ public struct NodeLookup {
         try InventoryStore.node(identifier: Self.normalizedIdentifier(identifier), maxAgeSeconds: maxAgeSeconds, in: database)
     }
 
+    /// Every node `identifier` names, best first (`InventoryStore.nodes(identifier:in:)`).
+    public func nodes(identifier: String) throws -> [InventoryNode] {
+        try InventoryStore.nodes(identifier: Self.normalizedIdentifier(identifier), in: database)
+    }
+
     /// validate-enrollment: the node a device is linked to.
     public func node(linkedTo deviceID: String) throws -> (InventoryNode?, fresh: Bool) {
         try InventoryStore.node(linkedTo: deviceID, maxAgeSeconds: maxAgeSeconds, in: database)

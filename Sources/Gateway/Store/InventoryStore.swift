@@ -31,7 +31,10 @@ enum InventoryStore {
     /// check-device: a hostname, a MagicDNS name or its first label, an address, or a node id
     /// (`id` or `nodeId`: the portal sends `metadata.tailscale_device_id` when it has no
     /// hostname), in that order of preference, case-insensitively.
-    static let byIdentifierSQL = withFreshness(nodeQuery: """
+    static let byIdentifierSQL = withFreshness(nodeQuery: identifierMatchesSQL + "\nLIMIT 1")
+
+    /// Every node `$1` names, best first; check-device answers with the first.
+    private static let identifierMatchesSQL = """
         SELECT \(nodeColumns) FROM tailscale_nodes n
         WHERE lower(n.hostname) = $1 OR lower(n.dns_name) = $1
            OR split_part(lower(n.dns_name), '.', 1) = $1 OR n.addresses @> ARRAY[$1]
@@ -39,8 +42,7 @@ enum InventoryStore {
         ORDER BY CASE WHEN lower(n.hostname) = $1 THEN 0 WHEN lower(n.dns_name) = $1 THEN 1
                       WHEN split_part(lower(n.dns_name), '.', 1) = $1 THEN 2 WHEN n.addresses @> ARRAY[$1] THEN 3 ELSE 4 END,
                  node_online DESC
-        LIMIT 1
-        """)
+        """
 
     /// - Parameter identifier: lower case, without a root dot.
     static func node(identifier: String, maxAgeSeconds: Int, in database: Database) throws -> (InventoryNode?, fresh: Bool) {
@@ -62,6 +64,17 @@ enum InventoryStore {
 
     /// The inventory's node count as the last lookup of this process read it.
     private static let lastNodeCount = Locked(0)
+
+    /// The nodes an identifier names, best first, for a caller who may see only some of them
+    /// (`sync-devices`' hint: the best match may be another organization's machine, and the one
+    /// the caller may see comes after it). Run right after a sync, so freshness is not asked;
+    /// rare enough that one plan for every inventory size will do.
+    static func nodes(identifier: String, in database: Database) throws -> [InventoryNode] {
+        try database.query(identifierMatchesSQL + "\nLIMIT \(maximumMatches)", [identifier]).rows.compactMap(node(in:))
+    }
+
+    /// Nodes sharing one hostname or address are a handful; this only bounds a degenerate tailnet.
+    static let maximumMatches = 50
 
     /// validate-enrollment: the node a device is linked to.
     static let linkedToDeviceSQL = withFreshness(nodeQuery: """

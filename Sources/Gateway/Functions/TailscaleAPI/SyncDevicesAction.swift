@@ -34,13 +34,14 @@ enum SyncDevicesAction: TailscaleAction {
     }
 
     /// The node a device named `hint` would join as, found in the inventory just synced the
-    /// way check-device finds a node by its hostname (online ones first), and only when the
-    /// caller may see it as list-devices would (`VisibleNodes`): an organization's admin learns
-    /// nothing of another organization's machines.
+    /// way check-device finds a node by its hostname (online ones first): the best match the
+    /// caller may see as list-devices would (`VisibleNodes`). An organization's admin learns
+    /// nothing of another organization's machines, and is matched to their own node even when
+    /// another organization's node of the same name ranks before it.
     private static func match(_ hint: String, _ call: ActionCall) throws -> JSONValue {
         let lookup = NodeLookup(database: call.database, maxAgeSeconds: call.settings.monitor.inventoryMaxAgeSeconds)
-        guard let node = try lookup.node(identifier: AccessibleDevice.expectedHostname(forName: hint)).0,
-              let device = try VisibleNodes.scope(for: call.caller, in: call.database).filter([node.device]).first
+        let matches = try lookup.nodes(identifier: AccessibleDevice.expectedHostname(forName: hint)).map(\.device)
+        guard !matches.isEmpty, let device = try VisibleNodes.scope(for: call.caller, in: call.database).filter(matches).first
         else { return .null }
         return ["id": .string(device.id), "hostname": .string(device.hostname), "ip": .optional(device.addresses.first)]
     }
