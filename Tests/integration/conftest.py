@@ -177,14 +177,22 @@ def simulator(stack):
     """The stack's Tailscale simulator, reset before each test that uses it."""
     session = requests.Session()
     base = stack.simulator_url
-    session.post(f"{base}/_sim/reset", timeout=5).raise_for_status()
-    yield SimulatorClient(session, base)
+    client = SimulatorClient(session, base)
+    client.reset()
+    yield client
 
 
 class SimulatorClient:
+    """The simulator's test-only `/_sim/` routes: machines joining, leaving and going offline."""
+
     def __init__(self, session: requests.Session, base: str):
         self.session = session
         self.base = base
+
+    @classmethod
+    def of(cls, stack) -> "SimulatorClient":
+        """For a test's own stack (the `simulator` fixture is the shared stack's)."""
+        return cls(requests.Session(), stack.simulator_url)
 
     def post(self, path: str, body: dict | None = None) -> dict:
         response = self.session.post(f"{self.base}{path}", json=body or {}, timeout=10)
@@ -196,8 +204,31 @@ class SimulatorClient:
         response.raise_for_status()
         return response.json()
 
+    def reset(self) -> None:
+        self.post("/_sim/reset")
+
     def add_device(self, **fields) -> dict:
         return self.post("/_sim/devices", fields)
+
+    def try_add_device(self, **fields) -> requests.Response:
+        """A machine that may be refused (a used single-use key, say): the response as it came."""
+        return self.session.post(f"{self.base}/_sim/devices", json=fields, timeout=10)
+
+    def add_devices(self, count: int, prefix: str) -> None:
+        response = self.session.post(f"{self.base}/_sim/devices/bulk", json={"count": count, "prefix": prefix}, timeout=60)
+        response.raise_for_status()
+
+    def devices(self) -> list[dict]:
+        return self.get("/_sim/devices")["devices"]
+
+    def disconnect(self, node_id: str, **fields) -> None:
+        self.post(f"/_sim/devices/{node_id}/disconnect", fields)
+
+    def connect(self, node_id: str) -> None:
+        self.post(f"/_sim/devices/{node_id}/connect")
+
+    def remove_device(self, node_id: str) -> None:
+        self.session.delete(f"{self.base}/_sim/devices/{node_id}", timeout=10).raise_for_status()
 
     def stats(self) -> dict:
         return self.get("/_sim/stats")

@@ -8,7 +8,7 @@ import json
 import psycopg
 import requests
 
-from conftest import World, start_stack, wait_for
+from conftest import SimulatorClient, World, start_stack, wait_for
 
 
 def pending_device_with_node(api, world, db, simulator, org: str, admin) -> tuple[str, dict, dict]:
@@ -50,7 +50,7 @@ def test_revocation_done_completely(api, world, db, simulator, stack):
     assert row[:4] == ("revoked", None, None, None)
     assert row[4]["revoked_by"] == admin.id and "tailscale_auth_key" not in row[4]
     assert row[4]["tailscale_group"] == "sap"  # merged, not replaced
-    assert node["id"] not in [d["id"] for d in simulator.get("/_sim/devices")["devices"]]
+    assert node["id"] not in [d["id"] for d in simulator.devices()]
     assert next(k for k in simulator.keys()["keys"] if k["id"] == key["id"])["revoked"] is True
 
     history = events(db, device_id)
@@ -108,7 +108,7 @@ def test_tailscale_down_the_monitor_retries_until_done(api, world, db, simulator
     assert wait_for(completed, 20), "the monitor never retried the revocation"
     done = completed()
     assert done[0]["source"] == "monitor" and done[0]["attempt"] >= 2 and done[0]["node_removed"] is True
-    assert node["id"] not in [d["id"] for d in simulator.get("/_sim/devices")["devices"]]
+    assert node["id"] not in [d["id"] for d in simulator.devices()]
     assert next(k for k in simulator.keys()["keys"] if k["id"] == key["id"])["revoked"] is True
     listed = api.enrollment("list_devices", admin.token).json()["devices"]
     assert [d["revocation_pending"] for d in listed if d["id"] == device_id] == [False]
@@ -143,7 +143,8 @@ def test_the_operator_may_expire_the_node_instead_of_removing_it(tmp_path):
             world = World(stack, db)
             org = world.org()
             admin = world.user(org, role="org_admin")
-            sim = requests.post(f"{stack.simulator_url}/_sim/devices", json={"hostname": "kept-box", "tags": ["tag:prod"]}, timeout=5).json()
+            simulator = SimulatorClient.of(stack)
+            sim = simulator.add_device(hostname="kept-box", tags=["tag:prod"])
             assert sim["keyExpiryDisabled"] is True
             device_id = db.execute("INSERT INTO devices (user_id, organization_id, name, status, tailscale_device_id) "
                                    "VALUES (%s, %s, 'Kept Box', 'active', %s) RETURNING id::text",
@@ -152,8 +153,7 @@ def test_the_operator_may_expire_the_node_instead_of_removing_it(tmp_path):
                                      json={"action": "revoke_device", "device_id": device_id},
                                      headers={"Authorization": f"Bearer {admin.token}"})
             assert response.json()["upstream"] == "completed"
-            [node] = [d for d in requests.get(f"{stack.simulator_url}/_sim/devices", timeout=5).json()["devices"]
-                      if d["id"] == sim["id"]]
+            [node] = [d for d in simulator.devices() if d["id"] == sim["id"]]
             assert node["connectedToControl"] is False and node["keyExpiryDisabled"] is False
             assert node["expires"] != "0001-01-01T00:00:00Z"
             [done] = [d for e, d in events(db, device_id) if e == "revocation_upstream_completed"]

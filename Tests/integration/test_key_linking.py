@@ -11,7 +11,7 @@ import time
 import pytest
 from supabase import create_client
 
-from conftest import World, invoke, start_stack, wait_for
+from conftest import SimulatorClient, World, invoke, start_stack, wait_for
 
 # The shared stack refreshes a stale inventory after this many seconds; "two polls" of the
 # portal are two calls at least this far apart.
@@ -122,7 +122,7 @@ def test_nodes_that_are_not_the_devices_are_never_linked(portal, world, db, simu
     own = simulator.add_device(hostname="DESKTOP-GONE", authKey=key)
     assert wait_for(lambda: db.execute("SELECT tailscale_key_used_at IS NOT NULL FROM devices WHERE id = %s",
                                        (device_id,)).fetchone()[0], 15)
-    simulator.session.delete(f"{simulator.base}/_sim/devices/{own['id']}", timeout=10).raise_for_status()
+    simulator.remove_device(own["id"])
     assert wait_for(lambda: db.execute("SELECT count(*) FROM tailscale_nodes WHERE node_id = %s",
                                        (own["id"],)).fetchone()[0] == 0, 15)
 
@@ -181,7 +181,6 @@ def test_key_checks_add_no_api_call_per_poll(tmp_path):
     stack = start_stack(tmp_path, settings={"MONITOR_ENABLED": "false", "INVENTORY_MAX_AGE_SECONDS": "30"})
     try:
         import psycopg
-        import requests
         with psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as db:
             world = World(stack, db)
             portal = create_client(stack.base_url, world.anon_key)
@@ -189,10 +188,11 @@ def test_key_checks_add_no_api_call_per_poll(tmp_path):
             admin, user = world.user(organization, "org_admin"), world.user(organization, "user")
             device_id, token = pending_for(portal, admin, user)
             invoke(portal, "device-enrollment", user.token, portal_verify_body(token))
-            before = requests.get(f"{stack.simulator_url}/_sim/stats", timeout=5).json()
+            simulator = SimulatorClient.of(stack)
+            before = simulator.stats()
             for _ in range(30):
                 assert status_of(portal, user.token, device_id)["tailscale_connected"] is False
-            after = requests.get(f"{stack.simulator_url}/_sim/stats", timeout=5).json()
+            after = simulator.stats()
         assert after["device_list"] - before["device_list"] <= 1
         assert after["key_get"] - before["key_get"] <= 1
     finally:

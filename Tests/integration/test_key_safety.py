@@ -7,9 +7,8 @@ import uuid
 
 import psycopg
 import pytest
-import requests
 
-from conftest import Api, World, start_stack
+from conftest import Api, SimulatorClient, World, start_stack
 from test_tailscale_api import expire_inventory
 
 FORBIDDEN = {"error": "Forbidden"}
@@ -152,11 +151,11 @@ def test_mint_limits_and_publishable_keys(tmp_path):
             # Pending devices that mint their key count too.
             assert api.enrollment("generate_token", second.token).status_code == 429
             assert api.tailscale("generate-auth-key", world.user().token).status_code == 200  # another organization
-            minted = len(requests.get(f"{stack.simulator_url}/_sim/keys", timeout=5).json()["keys"])
+            simulator = SimulatorClient.of(stack)
+            minted = len(simulator.keys()["keys"])
             assert minted == 6
 
-            requests.post(f"{stack.simulator_url}/_sim/devices", json={"hostname": "publishable-node"},
-                          timeout=5).raise_for_status()
+            simulator.add_device(hostname="publishable-node")
             expire_inventory(db)
             check = {"action": "check-device", "identifier": "publishable-node"}
             assert api.call("tailscale-api", check, apikey=publishable).json()["found"] is True

@@ -3,16 +3,14 @@ among several monitors and failover after SIGKILL. Private stacks with short set
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
 
 import psycopg
 import pytest
-import requests
 
-from conftest import BINARY, REPO, start_stack
+from conftest import BINARY, REPO, SimulatorClient, start_stack
 
 FAST = {"MONITOR_INTERVAL_SECONDS": "1", "DEVICE_OFFLINE_AFTER_SECONDS": "3", "INVENTORY_MAX_AGE_SECONDS": "1"}
 
@@ -25,12 +23,6 @@ def wait_for(predicate, timeout: float, what: str):
             return value
         time.sleep(0.2)
     pytest.fail(f"timed out waiting for {what}")
-
-
-def sim(stack, path, body=None):
-    response = requests.post(f"{stack.simulator_url}{path}", json=body or {}, timeout=10)
-    response.raise_for_status()
-    return response.json() if response.content else {}
 
 
 def linked_active_device(db, hostname: str, node_id: str) -> tuple[str, str]:
@@ -51,7 +43,8 @@ def fast_stack(tmp_path):
 
 def test_offline_after_the_limit_and_back_online(fast_stack):
     stack = fast_stack
-    node = sim(stack, "/_sim/devices", {"hostname": "watched", "connected": True})
+    simulator = SimulatorClient.of(stack)
+    node = simulator.add_device(hostname="watched", connected=True)
     with psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as db, \
             psycopg.connect(stack.postgres.url("nexus_vault"), autocommit=True) as listener:
         organization, device = linked_active_device(db, "watched", node["id"])
@@ -61,13 +54,13 @@ def test_offline_after_the_limit_and_back_online(fast_stack):
         time.sleep(2)
         assert status() == "active"  # connected: never offline
         disconnected_at = time.monotonic()
-        sim(stack, f"/_sim/devices/{node['id']}/disconnect")
+        simulator.disconnect(node["id"])
         wait_for(lambda: status() == "offline", 10, "the device to go offline")
         # Not before the limit (3 s) after the lastSeen the API reports, which is in whole
         # seconds (as Tailscale's is): up to 1 s before the disconnect itself.
         assert time.monotonic() - disconnected_at >= 2.0
 
-        sim(stack, f"/_sim/devices/{node['id']}/connect")
+        simulator.connect(node["id"])
         wait_for(lambda: status() == "active", 5, "the device to come back")
 
         events = db.execute("SELECT event_type, ip_address FROM device_events WHERE device_id = %s ORDER BY created_at",
@@ -99,9 +92,10 @@ def test_one_leader_and_failover_after_sigkill(tmp_path):
         wait_for(lambda: "monitor follows" in second_log.read_text(errors="replace"), 10, "the second to follow")
 
         # Exactly one works: one device list per interval, not two.
-        requests.post(f"{stack.simulator_url}/_sim/reset", timeout=5)
+        simulator = SimulatorClient.of(stack)
+        simulator.reset()
         time.sleep(6.5)
-        lists = requests.get(f"{stack.simulator_url}/_sim/stats", timeout=5).json()["device_list"]
+        lists = simulator.stats()["device_list"]
         assert 2 <= lists <= 5  # one per 2 s, plus the renewals the reset forced
         assert not leads(second_log)
 

@@ -92,7 +92,7 @@ def test_sign_in_watch_a_device_go_offline_live_and_revoke_one(stack, api, world
     # Offline without a reload: the page's own 30 s poll is far away, so this is the live channel.
     browser.execute_script("window.stillTheSamePage = true;")
     long_ago = (datetime.now(timezone.utc) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    simulator.post(f"/_sim/devices/{watched_node['id']}/disconnect", {"lastSeen": long_ago})
+    simulator.disconnect(watched_node["id"], lastSeen=long_ago)
     started = time.monotonic()
     WebDriverWait(browser, 12, poll_frequency=0.1).until(lambda d: badge(d, watched) == "Offline")
     print(f"offline on the page {time.monotonic() - started:.1f} s after the disconnect (monitor interval 2 s)")
@@ -107,7 +107,7 @@ def test_sign_in_watch_a_device_go_offline_live_and_revoke_one(stack, api, world
     browser.find_element(By.ID, "confirm-button").click()
     wait.until(lambda d: badge(d, doomed) == "Revoked")
     assert db.execute("SELECT status FROM devices WHERE id = %s", (doomed,)).fetchone()[0] == "revoked"
-    assert doomed_node["id"] not in [d["id"] for d in simulator.get("/_sim/devices")["devices"]]
+    assert doomed_node["id"] not in [d["id"] for d in simulator.devices()]
     assert "Revoked “Doomed Desktop”" in browser.find_element(By.ID, "message").text
     screenshot(browser, "4-revoked")
 

@@ -3,7 +3,6 @@ the service answers, and held to by the real stack through nginx under schemathe
 examples and fuzzing, a fixed number of cases per operation, a time cap)."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

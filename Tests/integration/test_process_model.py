@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import requests
 
-from conftest import BINARY, World, start_stack, stack_dir
+from conftest import BINARY, SimulatorClient, World, start_stack, stack_dir
 from deploy.devstack.processes import alive, child_pids, process_command, stat_fields, wait_until, worker_pids
 from loadgen import Load
 
@@ -225,8 +225,7 @@ def test_a_stuck_thread_is_killed_only_after_its_neighbours_finish(fastcgi_keepa
         assert time.monotonic() - started < 1, "a stuck thread held up its process's other threads"
         time.sleep(0.7)
         # In flight when the stuck request passes the limit, and within the limit itself.
-        requests.post(f"{stack.simulator_url}/_sim/faults", json={"mode": "slow", "count": 1, "delayMs": 1600},
-                      timeout=5).raise_for_status()
+        SimulatorClient.of(stack).fault("slow", count=1, delayMs=1600)
         slow = threading.Thread(target=remember, args=("slow", slow_call))
         slow.start()
         stuck.join(timeout=20)

@@ -11,7 +11,6 @@ from datetime import datetime
 
 import psycopg
 import pytest
-import requests
 
 from conftest import Api, SimulatorClient, World, start_stack
 from deploy.bench.sync_devices import counted, enable_statement_counting, link_devices, seed_tailnet, sync
@@ -115,7 +114,7 @@ def test_sync_devices_reads_the_joining_devices_key_states_first(counted_stack):
         created = api.enrollment("create_pending_device", admin.token, user_id=user.id).json()
         verified = api.enrollment("verify", user.token, enrollment_token=created["enrollment_token"],
                                   device_type="windows", fingerprint=secrets.token_hex(16)).json()
-        simulator = SimulatorClient(requests.Session(), stack.simulator_url)
+        simulator = SimulatorClient.of(stack)
         simulator.add_device(hostname="DESKTOP-SYNCED", os="windows", authKey=verified["tailscale_auth_key"])
 
         def key_seen_used() -> bool:

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from conftest import start_stack
+from conftest import SimulatorClient, start_stack
 
 KEYS_PATH = "/api/v2/tailnet/-/keys"  # only the requests call it (the monitor only lists)
 
@@ -101,13 +101,13 @@ def test_slow_tailscale_is_502_within_the_deadline_and_frees_the_worker(tmp_path
         call = lambda: requests.post(f"{stack.base_url}/functions/v1/tailscale-api", json={"action": "list-devices"},
                                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
         assert call().status_code == 200
-        requests.post(f"{stack.simulator_url}/_sim/faults",
-                      json={"mode": "slow", "count": 10, "delayMs": 5000}, timeout=5).raise_for_status()
+        simulator = SimulatorClient.of(stack)
+        simulator.fault("slow", count=10, delayMs=5000)
         started = time.monotonic()
         response = call()
         assert response.status_code == 502 and response.json() == {"error": "Tailscale API error"}
         assert time.monotonic() - started < 2.5
-        requests.post(f"{stack.simulator_url}/_sim/faults", json={"mode": "clear"}, timeout=5)
+        simulator.fault("clear")
         started = time.monotonic()
         assert call().status_code == 200  # the one worker answers again at once
         assert time.monotonic() - started < 1.5

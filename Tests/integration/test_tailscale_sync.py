@@ -6,7 +6,7 @@ import psycopg
 import pytest
 import requests
 
-from conftest import World, start_stack
+from conftest import SimulatorClient, World, start_stack
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +26,9 @@ def counted_stack(tmp_path_factory):
 
 
 def prepare_tailnet(stack, db, count: int, prefix: str) -> None:
-    requests.post(f"{stack.simulator_url}/_sim/reset", timeout=10).raise_for_status()
-    requests.post(f"{stack.simulator_url}/_sim/devices/bulk", json={"count": count, "prefix": prefix},
-                  timeout=60).raise_for_status()
+    simulator = SimulatorClient.of(stack)
+    simulator.reset()
+    simulator.add_devices(count, prefix)
     db.execute("""INSERT INTO devices (user_id, organization_id, name, status, tailscale_hostname)
                   SELECT gen_random_uuid(), NULL, 'node ' || n, 'active', %s || '-' || n
                   FROM generate_series(1, %s) AS n""", (prefix, count))
