@@ -5,8 +5,8 @@ import CSystemShims
 /// One request thread: its own `FCGX_Request`, read buffer and wait set.
 ///
 /// Without a kept connection it waits on an epoll over the drain pipe and the listen socket
-/// (EPOLLEXCLUSIVE: one connection wakes one idle thread of the whole pool; if another took it
-/// first, `FCGX_Accept_r` answers EAGAIN and the thread waits again). With a kept connection
+/// (EPOLLEXCLUSIVE: one connection wakes one idle thread of the whole pool, the one idle
+/// longest; if another took it first, `FCGX_Accept_r` answers EAGAIN and the thread waits again). With a kept connection
 /// (nginx's `fastcgi_keep_conn on`), libfcgi reads the next request from that connection, so
 /// the thread waits on it instead, and serves whatever nginx sends there.
 ///
@@ -24,6 +24,7 @@ final class RequestThread {
     private let limits: FastCGIWorker.Limits
     private let drain: Drain
     private var request = FCGX_Request()
+    private let listenDescriptor: Int32
     private let waiter: Int32
     /// What one read of the body takes at most: libfcgi's own stream buffer.
     private static let readBytes = 8 * 1024
@@ -34,6 +35,7 @@ final class RequestThread {
         self.index = index
         self.limits = limits
         self.drain = drain
+        self.listenDescriptor = listenDescriptor
         FCGX_InitRequest(&request, listenDescriptor, 0)
         waiter = nv_accept_waiter_create(drain.readDescriptor, listenDescriptor)
     }
@@ -79,7 +81,7 @@ final class RequestThread {
         let kept = request.ipcFd
         if kept < 0 {
             if draining { return .done }
-            switch nv_accept_waiter_wait(waiter, drain.readDescriptor, -1) {
+            switch nv_accept_waiter_wait(waiter, drain.readDescriptor, listenDescriptor, -1) {
             case 0:
                 draining = true
                 return .done

@@ -52,8 +52,7 @@ def main() -> int:
                 stack.start()
                 for ceiling in ceilings:
                     ceiling.start()
-                # The peer's pool: as many connections as our whole pool may open on this host.
-                peer = references.go_peer(stack, pool_size=workers * int(os.environ.get("DB_POOL_SIZE", "4")))
+                peer = references.go_peer(stack, workers)
                 peer.start()
                 fixtures = Fixtures(stack)
             except Exception as failure:

@@ -84,7 +84,7 @@ def main() -> int:
         try:
             stack.start()
             ceiling.start()
-            peer = references.go_peer(stack, pool_size=workers * 4)
+            peer = references.go_peer(stack, workers)
             peer.start()
             fixtures = Fixtures(stack)
             _measure(fixtures, CEILING, seconds, state_dir / "ceiling.lua")

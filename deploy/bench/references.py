@@ -3,6 +3,8 @@ ceilings (ceiling.py) and the Go peer (go_peer.py). Their sockets and nginx conf
 the benchmark's; the stack only renders what it is given (StackConfig.nginx_http/_server)."""
 from __future__ import annotations
 
+import os
+
 from deploy.devstack.stack import Stack, StackConfig
 
 from .ceiling import Ceiling
@@ -71,7 +73,14 @@ def keepalive_ceiling(stack: Stack, workers: int) -> Ceiling:
     return Ceiling(stack.state, stack.run_dir / KEEPALIVE_CEILING_SOCKET, workers, threads=CEILING_THREADS)
 
 
-def go_peer(stack: Stack, pool_size: int) -> GoPeer:
-    """The Go service doing our work (/go-peer/...), on the stack's database and JWT secret."""
+# `DB_POOL_SIZE`'s default in Sources/Gateway/Settings/Settings.swift.
+SERVICE_DB_POOL_SIZE = 4
+
+
+def go_peer(stack: Stack, workers: int) -> GoPeer:
+    """The Go service doing our work (/go-peer/...), on the stack's database and JWT secret, with
+    as many database connections as our whole pool may open on this host (`DB_POOL_SIZE` from
+    the environment reaches our workers too)."""
+    pool_size = workers * int(os.environ.get("DB_POOL_SIZE") or SERVICE_DB_POOL_SIZE)
     return GoPeer(stack.state, stack.run_dir / GO_PEER_SOCKET, stack.postgres.socket_url("nexus_vault"),
                   stack.jwt_secret, pool_size=pool_size)

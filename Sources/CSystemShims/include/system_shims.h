@@ -12,16 +12,18 @@ int nv_signals_install(const int *signals, int count);
 
 // --- waiting for a connection (workers sharing one listen socket) ---
 // An epoll set over the stop descriptor and the listen socket, the latter with EPOLLEXCLUSIVE:
-// a new connection wakes one waiting worker instead of all of them (no thundering herd).
+// a new connection wakes one waiting thread instead of all of them (no thundering herd).
 // Returns the epoll descriptor (close-on-exec), or -1 (errno set).
 int nv_accept_waiter_create(int stop_fd, int listen_fd);
-// Blocks until something is ready or `timeout_ms` passed (-1: no limit): 0 when the stop
+// Takes its place at the back of the waiters on `listen_fd` (the thread idle longest is woken
+// first, in whichever worker), then blocks until something is ready or `timeout_ms` passed
+// (-1: no limit): 0 when the stop
 // descriptor is readable, 1 when a connection is waiting, 3 when both are (the caller takes
 // that connection, then stops), 2 on timeout, -1 on error (errno set; EINTR retried).
 // A connection reported here may be the one whose exclusive wake-up fell to this thread alone:
 // a thread that ignored it would leave it in the backlog, unseen by every other waiter, until
 // the next connection arrives.
-int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int timeout_ms);
+int nv_accept_waiter_wait(int epoll_fd, int stop_fd, int listen_fd, int timeout_ms);
 
 // --- memory ---
 // Returns the free pages of every malloc arena to the kernel (glibc's malloc_trim).
