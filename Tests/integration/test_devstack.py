@@ -18,6 +18,7 @@ import requests
 
 from conftest import BINARY, REPO, stack_dir, start_stack, wait_for
 from deploy.bench import references
+from deploy.bench.nginx_timing import NginxLatency, TimingLog, TimingLogError, summarize
 from deploy.devstack.postgres import PostgresCluster
 from deploy.devstack.processes import child_pids, free_port, process_command, stat_fields
 from deploy.devstack.stack import Stack
@@ -173,7 +174,8 @@ def test_the_stack_leaves_no_log_file_to_the_garbage_collector():
 def test_the_benchmarks_references_answer_through_the_stacks_nginx():
     """The benchmark's own nginx configuration (deploy/bench/references.py) goes into the
     stack's: both C ceilings answer as the gateway's health does; /go-peer/ is routed (502
-    here: the Go peer, which needs Go, is not started)."""
+    here: the Go peer, which needs Go, is not started); nginx times exactly the requests of a
+    measured span, none from before it."""
     state = stack_dir()
     stack = Stack(references.stack_config(state_dir=state, binary=BINARY, workers=1))
     ceilings = [references.ceiling(stack, 1), references.keepalive_ceiling(stack, 1)]
@@ -187,8 +189,27 @@ def test_the_benchmarks_references_answer_through_the_stacks_nginx():
             answer = session.get(stack.base_url + path, timeout=10)
             assert (answer.status_code, answer.content) == (health.status_code, health.content), path
         assert session.get(f"{stack.base_url}/go-peer/functions/v1/health", timeout=10).status_code == 502
+
+        def five_requests() -> int:
+            for _ in range(5):
+                assert session.get(f"{stack.base_url}/functions/v1/health", timeout=10).status_code == 200
+            return 5
+        sent, at_nginx = TimingLog(stack.run_dir).measure(five_requests)
+        assert at_nginx is not None and at_nginx.requests == sent, at_nginx
+        assert 0 <= at_nginx.p50_ms <= at_nginx.p99_ms < 10_000
     finally:
         for ceiling in ceilings:
             ceiling.stop()
         stack.stop()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def test_the_timing_log_counts_the_measured_span_alone():
+    """Lines logged just outside the span (a warm-up's last ones, flushed late) are not counted;
+    p50 and p99 are nearest-rank; a line that is not nginx's `$msec $request_time` fails
+    loudly instead of being skipped."""
+    lines = ["99.998 9.000", *(f"{100 + n / 1000:.3f} {n / 1000:.3f}" for n in range(1, 101)), "", "200.500 9.000"]
+    assert summarize(lines, started=100.0, ended=200.0) == NginxLatency(requests=100, p50_ms=50.0, p99_ms=99.0)
+    assert summarize(lines[:1], started=100.0, ended=200.0) is None
+    with pytest.raises(TimingLogError):
+        summarize(["100.5 - "], started=100.0, ended=200.0)

@@ -7,6 +7,7 @@ import os
 
 from deploy.devstack.stack import Stack, StackConfig
 
+from . import nginx_timing
 from .ceiling import Ceiling
 from .go_peer import GoPeer
 
@@ -20,6 +21,7 @@ GO_PEER_SOCKET = "go-peer.sock"
 
 # The ceilings: minimal C responders on libfcgi, one without keep-alive (a connection per
 # request) and one threaded with keep-alive. The Go peer: net/http, HTTP/1.1 upstream keep-alive.
+# Every request through this nginx, ours and the references', goes into nginx's timing log.
 NGINX_HTTP = f"""
     upstream fcgi_ceiling {{
         server unix:@@RUNTIME_DIR@@/{CEILING_SOCKET};
@@ -34,7 +36,7 @@ NGINX_HTTP = f"""
         server unix:@@RUNTIME_DIR@@/{GO_PEER_SOCKET};
         keepalive 16;
     }}
-"""
+""" + nginx_timing.NGINX_HTTP
 
 NGINX_SERVER = """
         location = /ceiling/health {
@@ -55,7 +57,7 @@ NGINX_SERVER = """
             proxy_set_header Connection "";
             proxy_set_header X-Forwarded-For $remote_addr;
         }
-"""
+""" + nginx_timing.NGINX_SERVER
 
 
 def stack_config(**fields) -> StackConfig:

@@ -8,14 +8,16 @@ from pathlib import Path
 from .goals import evaluate
 from .results import BenchRun, ScenarioResult
 
-COLUMNS = (f"{'scenario':<30} {'req/s':>9} {'p50':>9} {'p99':>9} {'% ceiling':>9} {'x go peer':>9} {'non-2xx':>8}  notes")
+COLUMNS = (f"{'scenario':<30} {'req/s':>9} {'p50':>9} {'p99':>9} {'nginx p99':>9} {'% ceiling':>9} {'x go peer':>9} "
+           f"{'non-2xx':>8}  notes")
 
 
 def format_run(run: BenchRun) -> str:
     p = run.parameters
     lines = [f"wrk -t{p.threads} -c{p.connections} -d{p.duration_seconds}s through nginx, median of {p.rounds} "
              f"alternating rounds; {p.workers} gateway workers, {p.workers} ceiling workers; % ceiling: of the "
-             f"keep-alive C ceiling; x go peer: against the Go service doing the same work", "", COLUMNS, "-" * len(COLUMNS)]
+             f"keep-alive C ceiling; x go peer: against the Go service doing the same work; nginx p99: the same "
+             f"requests as nginx timed them (without the client's side)", "", COLUMNS, "-" * len(COLUMNS)]
     results = ([run.ceiling] if run.ceiling else []) + run.references + run.scenarios
     lines += [_row(result, run) for result in results]
     lines += ["", _memory_line(run), "", "goals:"]
@@ -36,8 +38,11 @@ def _row(result: ScenarioResult, run: BenchRun) -> str:
                      f"(budget {run.parameters.device_list_budget} in {run.parameters.duration_seconds} s)")
     percent_text = f"{percent:.1f}%" if percent is not None else "-"
     peer_text = f"{result.times_peer:.2f}x" if result.times_peer is not None else "-"
+    # nginx times to the millisecond.
+    nginx_text = f"{result.at_nginx.p99_ms:.0f}ms" if result.at_nginx is not None else "-"
     return (f"{result.name:<30} {measured.requests_per_second:>9.0f} {measured.p50_ms:>7.2f}ms "
-            f"{measured.p99_ms:>7.2f}ms {percent_text:>9} {peer_text:>9} {measured.non_2xx:>8}  {'; '.join(notes)}").rstrip()
+            f"{measured.p99_ms:>7.2f}ms {nginx_text:>9} {percent_text:>9} {peer_text:>9} {measured.non_2xx:>8}  "
+            f"{'; '.join(notes)}").rstrip()
 
 
 def _memory_line(run: BenchRun) -> str:

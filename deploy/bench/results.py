@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 
 from .memory import MemorySnapshot
+from .nginx_timing import NginxLatency
 from .wrk import WrkResult
 
 
@@ -13,6 +14,8 @@ class ScenarioResult:
     name: str
     measured: WrkResult | None = None
     skipped: str | None = None
+    # The same run's latencies as nginx measured them (nginx_timing.py).
+    at_nginx: NginxLatency | None = None
     # Tailscale scenarios only: the simulator's device-list count over the measured run.
     device_list_calls: int | None = None
     # The median over the rounds of this scenario's req/s against the ceiling measured just
@@ -29,6 +32,8 @@ class ScenarioResult:
             entry["skipped"] = self.skipped
             return entry
         entry.update(self.measured.as_json())
+        if self.at_nginx is not None:
+            entry["at_nginx"] = self.at_nginx.as_json()
         entry["percent_of_ceiling"] = (self.percent_of_ceiling if self.percent_of_ceiling is not None
                                        else percent_of(self.measured.requests_per_second, ceiling_rps))
         if self.device_list_calls is not None:

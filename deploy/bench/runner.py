@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import wrk
 from .fixtures import Fixtures, SetupFailed
+from .nginx_timing import TimingLog, TimingLogError
 from .results import RunParameters, ScenarioResult
 from .scenarios import Scenario
 
@@ -16,6 +17,7 @@ class ScenarioRunner:
         self.fixtures = fixtures
         self.scripts_dir = scripts_dir
         self.parameters = parameters
+        self.timing_log = TimingLog(fixtures.stack.run_dir)
 
     def measure(self, scenario: Scenario) -> ScenarioResult:
         try:
@@ -34,12 +36,15 @@ class ScenarioRunner:
             if self.parameters.warmup_seconds > 0:
                 wrk.run(base_url, request, self.parameters.warmup_seconds, script)
             calls_before = self._device_list_calls(scenario)
-            measured = wrk.run(base_url, request, self.parameters.duration_seconds, script)
+            measured, at_nginx = self.timing_log.measure(
+                lambda: wrk.run(base_url, request, self.parameters.duration_seconds, script))
             calls_after = self._device_list_calls(scenario)
         except wrk.WrkError as failure:
             return ScenarioResult(scenario.name, skipped=f"wrk failed: {failure}")
+        except TimingLogError as failure:
+            return ScenarioResult(scenario.name, skipped=str(failure))
         calls = calls_after - calls_before if calls_before is not None and calls_after is not None else None
-        return ScenarioResult(scenario.name, measured, device_list_calls=calls)
+        return ScenarioResult(scenario.name, measured, at_nginx=at_nginx, device_list_calls=calls)
 
     def _device_list_calls(self, scenario: Scenario) -> int | None:
         return self.fixtures.device_list_calls() if scenario.calls_tailscale else None
