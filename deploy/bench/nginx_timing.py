@@ -70,7 +70,7 @@ def summarize(lines: list[str], started: float, ended: float) -> NginxLatency | 
 
 
 class TimingLog:
-    """The stack's timing log (`NGINX_SERVER`), emptied around each measured run."""
+    """The stack's timing log (`NGINX_SERVER`), emptied before each measured run."""
 
     def __init__(self, run_dir: Path):
         self.path = run_dir / LOG_NAME
@@ -88,7 +88,6 @@ class TimingLog:
         except FileNotFoundError:
             raise TimingLogError(f"nginx wrote no timing log at {self.path}: is the benchmark's configuration in "
                                  "the stack (references.stack_config)?") from None
-        self._empty()
         return result, summarize(lines, started, ended)
 
     def _empty(self) -> None:

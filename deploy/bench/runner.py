@@ -9,7 +9,7 @@ from . import wrk
 from .fixtures import Fixtures, SetupFailed
 from .nginx_timing import TimingLog, TimingLogError
 from .results import RunParameters, ScenarioResult
-from .scenarios import Scenario
+from .scenarios import Requests, Scenario
 
 
 class ScenarioRunner:
@@ -35,16 +35,21 @@ class ScenarioRunner:
         try:
             if self.parameters.warmup_seconds > 0:
                 wrk.run(base_url, request, self.parameters.warmup_seconds, script)
-            calls_before = self._device_list_calls(scenario)
-            measured, at_nginx = self.timing_log.measure(
-                lambda: wrk.run(base_url, request, self.parameters.duration_seconds, script))
-            calls_after = self._device_list_calls(scenario)
+            (measured, calls), at_nginx = self.timing_log.measure(lambda: self._measured_run(scenario, request, script))
         except wrk.WrkError as failure:
             return ScenarioResult(scenario.name, skipped=f"wrk failed: {failure}")
         except TimingLogError as failure:
             return ScenarioResult(scenario.name, skipped=str(failure))
-        calls = calls_after - calls_before if calls_before is not None and calls_after is not None else None
         return ScenarioResult(scenario.name, measured, at_nginx=at_nginx, device_list_calls=calls)
+
+    def _measured_run(self, scenario: Scenario, request: Requests, script: Path) -> tuple[wrk.WrkResult, int | None]:
+        """The wrk run and the device-list calls over it alone (not over the timing log's
+        settling before it and flushing after)."""
+        calls_before = self._device_list_calls(scenario)
+        measured = wrk.run(self.fixtures.stack.base_url, request, self.parameters.duration_seconds, script)
+        calls_after = self._device_list_calls(scenario)
+        calls = calls_after - calls_before if calls_before is not None and calls_after is not None else None
+        return measured, calls
 
     def _device_list_calls(self, scenario: Scenario) -> int | None:
         return self.fixtures.device_list_calls() if scenario.calls_tailscale else None
