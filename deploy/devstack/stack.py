@@ -200,15 +200,24 @@ class Stack:
         wait_until(self.fastcgi_socket.exists, 15, "the FastCGI socket")
 
     def start_nginx(self) -> None:
+        conf = self.write_nginx_config(self.run_dir, self.http_port, self.publish_port, self.publish_static_files())
+        with self._log_sink("nginx.log") as log:
+            self.nginx = spawn(["nginx", "-c", str(conf), "-p", str(self.run_dir)], stderr=log)
+
+    def write_nginx_config(self, run_dir: Path, http_port: int, publish_port: int, static_root: Path) -> Path:
+        """Renders nginx/local.conf.template for an nginx whose pid file, logs and temporary
+        files live in `run_dir`, in front of this stack's pool, and checks it (`nginx -t`).
+        The stack's own nginx uses it; so does a second nginx in front of the same pool
+        (second_nginx.py)."""
         template = (REPO / "nginx/local.conf.template").read_text(encoding="utf-8")
         rendered = (template
                     .replace("@@EXTRA_HTTP@@", self.config.nginx_http)
                     .replace("@@EXTRA_SERVER@@", self.config.nginx_server)
-                    .replace("@@RUNTIME_DIR@@", str(self.run_dir))
+                    .replace("@@RUNTIME_DIR@@", str(run_dir))
                     .replace("@@NGINX_DIR@@", str(REPO / "nginx"))
-                    .replace("@@STATIC_ROOT@@", str(self.publish_static_files()))
-                    .replace("@@HTTP_PORT@@", str(self.http_port))
-                    .replace("@@PUBLISH_PORT@@", str(self.publish_port))
+                    .replace("@@STATIC_ROOT@@", str(static_root))
+                    .replace("@@HTTP_PORT@@", str(http_port))
+                    .replace("@@PUBLISH_PORT@@", str(publish_port))
                     .replace("@@RATE_LIMIT@@", self.config.nginx_rate_limit)
                     .replace("@@FASTCGI_ADDRESS@@", f"unix:{self.fastcgi_socket}")
                     .replace("@@UPSTREAM_KEEPALIVE_DIRECTIVE@@",
@@ -216,11 +225,10 @@ class Stack:
                     .replace("@@UPSTREAM_KEEPALIVE@@", str(self.config.fastcgi_keepalive)))
         if os.geteuid() == 0:
             rendered = "user www-data;\n" + rendered
-        conf = self.run_dir / "nginx.conf"
+        conf = run_dir / "nginx.conf"
         conf.write_text(rendered, encoding="utf-8")
-        subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(self.run_dir)], check=True)
-        with self._log_sink("nginx.log") as log:
-            self.nginx = spawn(["nginx", "-c", str(conf), "-p", str(self.run_dir)], stderr=log)
+        subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run_dir)], check=True)
+        return conf
 
     def publish_static_files(self) -> Path:
         """A copy of the monitor page where nginx's unprivileged workers can read it (the run
