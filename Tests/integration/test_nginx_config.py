@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import REPO, stack_dir
+from deploy.devstack.stack import install_nested_snippets
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -12,6 +13,22 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=gateway.example.com",
                     "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
     return certificate, key
+
+
+def test_every_location_passing_to_the_pool_sends_only_what_the_service_reads():
+    """Debian's fastcgi_params passes every request header to a worker; our own list passes
+    the parameters and headers the service reads (nginx/nexus-vault-fastcgi-params.conf)."""
+    passing = 0
+    for path in sorted((REPO / "nginx").glob("*.conf")):
+        for location in path.read_text().split("\nlocation ")[1:]:
+            if "fastcgi_pass " not in location:
+                continue
+            passing += 1
+            assert "include snippets/nexus-vault-fastcgi-params.conf;" in location, path.name
+            assert "/etc/nginx/fastcgi_params" not in location, path.name
+    assert passing == 3
+    params = (REPO / "nginx/nexus-vault-fastcgi-params.conf").read_text()
+    assert "fastcgi_pass_request_headers off;" in params
 
 
 def test_production_site_passes_nginx_t():
@@ -35,6 +52,7 @@ def assert_site_passes_nginx_t(site: str) -> None:
                 .replace("/etc/nginx/snippets/", f"{REPO / 'nginx'}/")
                 .replace("/var/log/nginx/", f"{work}/"))
     (work / "site.conf").write_text(site)
+    install_nested_snippets(work)
     (work / "nginx.conf").write_text(f"""
 load_module /usr/share/nginx/modules/ngx_nchan_module.so;
 pid {work}/nginx.pid;

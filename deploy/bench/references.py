@@ -20,7 +20,8 @@ KEEPALIVE_CEILING_SOCKET = "ceiling-keepalive.sock"
 GO_PEER_SOCKET = "go-peer.sock"
 
 # The ceilings: minimal C responders on libfcgi, one without keep-alive (a connection per
-# request) and one threaded with keep-alive. The Go peer: net/http, HTTP/1.1 upstream keep-alive.
+# request) and one threaded with keep-alive, both passed the gateway's FastCGI parameters. The
+# Go peer: net/http, HTTP/1.1 upstream keep-alive.
 # Every request through this nginx, ours and the references', goes into nginx's timing log.
 NGINX_HTTP = f"""
     upstream fcgi_ceiling {{
@@ -40,13 +41,13 @@ NGINX_HTTP = f"""
 
 NGINX_SERVER = """
         location = /ceiling/health {
-            include /etc/nginx/fastcgi_params;
+            include snippets/nexus-vault-fastcgi-params.conf;
             fastcgi_pass fcgi_ceiling;
             fastcgi_keep_conn off;
         }
 
         location = /ceiling-keepalive/health {
-            include /etc/nginx/fastcgi_params;
+            include snippets/nexus-vault-fastcgi-params.conf;
             fastcgi_pass fcgi_ceiling_keepalive;
             fastcgi_keep_conn on;
         }

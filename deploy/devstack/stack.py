@@ -26,6 +26,8 @@ SYSTEM_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")
 # Where a root-run stack keeps what the `postgres` and `www-data` users must reach when its
 # state directory is private (a clone under /root, or in any 0700 directory).
 SERVICE_ROOT = Path("/var/lib/nexus-vault-dev")
+# Included by nginx/'s files themselves, by a path relative to nginx's configuration directory.
+NESTED_SNIPPETS = ("nexus-vault-fastcgi-params.conf",)
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ class Stack:
             rendered = "user www-data;\n" + rendered
         conf = run_dir / "nginx.conf"
         conf.write_text(rendered, encoding="utf-8")
+        install_nested_snippets(run_dir)
         subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run_dir)], check=True)
         return conf
 
@@ -344,6 +347,17 @@ class Stack:
 
     def read_log(self) -> str:
         return self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""
+
+
+def install_nested_snippets(conf_dir: Path) -> None:
+    """The files nginx/'s own files include by a relative path (`snippets/...`), which nginx
+    resolves from the directory of its main configuration: /etc/nginx in production, where
+    they are installed under snippets/ (nginx/nexus-vault.conf), and `conf_dir` here."""
+    snippets = conf_dir / "snippets"
+    snippets.mkdir(mode=0o755, exist_ok=True)
+    for name in NESTED_SNIPPETS:
+        shutil.copyfile(REPO / "nginx" / name, snippets / name)
+        os.chmod(snippets / name, 0o644)
 
 
 def reachable_by_everyone(path: Path) -> bool:
