@@ -56,15 +56,16 @@ def fill_keepalive_cache(stack, base_url: str) -> None:
     try:
         for client in clients:
             client.start()
-        most = [0]
+        most = 0
 
         def all_held() -> bool:
+            nonlocal most
             held = db.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").fetchone()[0]
-            most[0] = max(most[0], held)
+            most = max(most, held)
             return held == KEEPALIVE
         # Within the statement timeout (5 s), which would end the held enrolls.
         assert wait_for(all_held, 4), \
-            f"at most {most[0]} of {KEEPALIVE} enrolls at once reached the database: a thread short"
+            f"at most {most} of {KEEPALIVE} enrolls at once reached the database: a thread short"
     finally:
         blocker.rollback()
         for client in clients:

@@ -23,7 +23,7 @@ class SecondNginx:
 
     def start(self) -> None:
         self.run_dir.mkdir(mode=0o755, exist_ok=True)
-        conf = self.stack.write_nginx_config(self.run_dir, self.http_port, free_port(), self.stack.run_dir / "static")
+        conf = self.stack.write_nginx_config(self.run_dir, self.http_port, free_port(), self.stack.static_root)
         with open(self.run_dir / "nginx.log", "ab") as log:
             self.process = spawn(["nginx", "-c", str(conf), "-p", str(self.run_dir)], stderr=log)
         # A page nginx answers alone: a FastCGI request would leave a kept connection behind,

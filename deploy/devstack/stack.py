@@ -233,11 +233,16 @@ class Stack:
         subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run_dir)], check=True)
         return conf
 
+    @property
+    def static_root(self) -> Path:
+        """Where `publish_static_files` puts the monitor page, for every nginx of this stack."""
+        return self.run_dir / "static"
+
     def publish_static_files(self) -> Path:
         """A copy of the monitor page where nginx's unprivileged workers can read it (the run
         directory), as production installs it under /usr/share: a clone in a private folder
         is not readable by www-data."""
-        root = self.run_dir / "static"
+        root = self.static_root
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(REPO / "nginx/monitor", root / "monitor")
         for path in [root, *root.rglob("*")]:
